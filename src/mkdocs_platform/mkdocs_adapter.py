@@ -1,0 +1,133 @@
+"""How a planned `PortalSite` becomes MkDocs files, navigation entries and page content."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
+
+from mkdocs_platform.render.markdown import plain_title
+from mkdocs_platform.render.site import NavNode, PortalRenderer, PortalSite, TocEntry
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from mkdocs_platform.config import PlatformConfig
+
+log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
+
+PLACEHOLDER = "mkdocs-platform-generated-page"
+"""The whole Markdown source of a generated page: nothing from a spec is ever Markdown."""
+
+
+def add_site_files(site: PortalSite, files: Files, config: MkDocsConfig) -> Files:
+    """Add the portal's pages (as placeholders) and files; the user's own files win."""
+    for plan in site.pages:
+        if files.get_file_from_path(plan.src_uri) is not None:
+            log.info("platform: docs/%s exists; it is used instead of the generated page", plan.src_uri)
+            continue
+        files.append(
+            File.generated(config, plan.src_uri, content=PLACEHOLDER, inclusion=InclusionLevel.NOT_IN_NAV)
+        )
+    for site_file in site.files:
+        if files.get_file_from_path(site_file.dest_uri) is None:
+            files.append(File.generated(config, site_file.dest_uri, content=site_file.content()))
+    return files
+
+
+def _link_pages(nav: Navigation) -> None:
+    previous: Page | None = None
+    for page in nav.pages:
+        page.previous_page = previous
+        page.next_page = None
+        if previous is not None:
+            previous.next_page = page
+        previous = page
+
+
+def _to_nav_item(node: NavNode, files: Files, pages: list[Page]) -> Page | Section | None:
+    if node.src_uri is not None:
+        file = files.get_file_from_path(node.src_uri)
+        page = file.page if file is not None else None
+        if page is None:
+            return None
+        pages.append(page)
+        return page
+    children = [c for c in (_to_nav_item(child, files, pages) for child in node.children) if c is not None]
+    section = Section(title=plain_title(node.title), children=children)  # type: ignore[arg-type]
+    for child in children:
+        child.parent = section
+    return section
+
+
+def _set_titles(site: PortalSite, files: Files) -> None:
+    for plan in site.pages:
+        file = files.get_file_from_path(plan.src_uri)
+        page = file.page if file is not None else None
+        # A title the user gave in their own nav wins over ours.
+        if page is not None and "title" not in page.__dict__:
+            page.title = plain_title(plan.title)
+
+
+def place_in_nav(site: PortalSite, nav: Navigation, files: Files) -> Navigation:
+    """Add the portal's section to the nav, unless the user's nav already places its pages."""
+    _set_titles(site, files)
+    ours = {plan.src_uri for plan in site.pages}
+    if any(page.file.src_uri in ours for page in nav.pages):
+        return nav
+    pages: list[Page] = []
+    section = _to_nav_item(site.nav, files, pages)
+    if section is None:
+        return nav
+    if isinstance(section, Section) and len(section.children) == 1:
+        section = section.children[0]  # type: ignore[assignment]
+    nav.items.append(section)
+    nav.pages.extend(pages)
+    _link_pages(nav)
+    return nav
+
+
+class _MkDocsLinks:
+    """Relative URLs from one page to the portal's other pages and files."""
+
+    def __init__(self, page: Page, files: Files) -> None:
+        self._page_url = page.url
+        self._files = files
+
+    def page(self, src_uri: str, anchor: str | None = None) -> str:
+        file = self._files.get_file_from_path(src_uri)
+        url = file.url if file is not None else src_uri
+        relative = get_relative_url(url, self._page_url)
+        return f"{relative}#{anchor}" if anchor else relative
+
+    def file(self, dest_uri: str) -> str:
+        return get_relative_url(dest_uri, self._page_url)
+
+
+def _toc_tokens(entries: list[TocEntry]) -> list[dict[str, object]]:
+    return [
+        {"level": e.level, "id": e.id, "name": e.title, "children": _toc_tokens(e.children)}
+        for e in entries
+    ]
+
+
+def apply_rendered_page(renderer: PortalRenderer, site: PortalSite, page: Page, files: Files, html: str) -> str:
+    """The HTML of a generated page; other pages' HTML is returned unchanged."""
+    plan = site.page(page.file.src_uri)
+    if plan is None or page.file.generated_by is None:
+        return html
+    rendered = renderer.render(plan, _MkDocsLinks(page, files))
+    page.toc = get_toc(_toc_tokens(rendered.toc))  # type: ignore[arg-type]
+    return str(rendered.html)
+
+
+def watched_paths(config: PlatformConfig, config_file_path: str | None) -> list[str]:
+    """Every local source directory, for `mkdocs serve` to watch."""
+    base = Path(config_file_path or ".").resolve().parent
+    return [str((base / s.path).resolve()) for s in config.sources if s.path and (base / s.path).is_dir()]

@@ -1,0 +1,204 @@
+"""The dataclasses that flow between the pipeline stages.
+
+Every stage takes and returns these plain values; none of them knows about MkDocs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from mkdocs_platform.openapi.model import ApiModel
+
+Severity = Literal["error", "warn", "info"]
+"""How much a finding matters: `error`, `warn` or `info`."""
+
+FindingClass = Literal["structure", "example", "tool", "rule", "catalog", "sdk", "fetch"]
+"""What kind of problem a finding is.
+
+`structure`: the document is not OpenAPI (only these make an API invalid);
+`example`: an example, default or pattern that the validator rejects;
+`tool`: the validator itself failed; `rule`: a scorecard check;
+`catalog`, `sdk`, `fetch`: problems with catalog files, SDKs and git sources.
+"""
+
+SEVERITY_ORDER: dict[str, int] = {"info": 0, "warn": 1, "error": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem, from any stage, carried to every output."""
+
+    rule: str
+    """Stable id of what found it, for example `oas-valid` or `oas-refs-resolve`."""
+    severity: Severity
+    """How much it matters."""
+    finding_class: FindingClass
+    """What kind of problem it is (see `FindingClass`)."""
+    message: str
+    """One sentence a person can act on."""
+    file: str | None = None
+    """Path of the file, relative to its source's root, with forward slashes."""
+    line: int | None = None
+    """1-based line in `file`."""
+    column: int | None = None
+    """1-based column in `file`."""
+    pointer: str | None = None
+    """JSON pointer inside `file` (`#/paths/~1pets/get`)."""
+    symbol: str | None = None
+    """Python path, for findings in an SDK."""
+
+    def location(self) -> str:
+        """`file:line:column`, as far as known."""
+        parts = [self.file or "?"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+
+@dataclass(frozen=True)
+class SpecSelector:
+    """One item of a source's `specs`: a glob, optionally with a fixed API id."""
+
+    pattern: str
+    """Glob relative to the source root (`openapi/*.yaml`) or a plain path."""
+    api_id: str | None = None
+    """The API id to use for the file this item names."""
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    """What the user said about one source."""
+
+    name: str
+    """Slug naming the source."""
+    path: Path | None = None
+    """Absolute path of a local checkout."""
+    git: str | None = None
+    """Git URL to fetch when there is no local checkout."""
+    ref: str | None = None
+    """Branch, tag or commit of `git`."""
+    token_env: str | None = None
+    """Name of the environment variable holding an HTTPS token."""
+    specs: tuple[SpecSelector, ...] = ()
+    """Explicit spec files or globs; empty means the conventional names."""
+    exclude: tuple[str, ...] = ()
+    """Globs never searched."""
+    catalog: bool = True
+    """Whether to read `catalog-info.yaml` files."""
+    view_url: str | None = None
+    """Template of a URL that shows a file at a commit."""
+    edit_url: str | None = None
+    """Template of a URL that edits a file on a branch."""
+
+
+@dataclass(frozen=True)
+class PortalSettings:
+    """Everything the core needs, independent of the engine that runs it."""
+
+    sources: tuple[SourceSettings, ...]
+    """Where APIs come from."""
+    output: str = "apis"
+    """URL prefix of every generated page."""
+    nav_title: str = "APIs"
+    """Title of the navigation section."""
+    pages: Literal["tag", "operation"] = "tag"
+    """How the reference is split into pages."""
+    group_by: Literal["system", "owner", "none"] = "system"
+    """How the catalog groups APIs."""
+    cache_dir: Path = Path(".cache/plugin/platform")
+    """Where fetched sources and cached results live."""
+    offline: bool = False
+    """Never touch the network."""
+    concurrency: int = 4
+    """How many sources or specs are worked on at once."""
+    max_spec_size: int = 64 * 1024 * 1024
+    """Files larger than this many bytes are a finding and are not loaded."""
+    allow_hosts: tuple[str, ...] = ()
+    """Hosts a `$ref` or catalog `$text` may fetch from."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source ready to read: a directory on disk and what is known of its origin."""
+
+    settings: SourceSettings
+    """What the user configured."""
+    root: Path
+    """Absolute path of the checkout."""
+    commit: str | None = None
+    """The commit checked out, for git sources."""
+    branch: str | None = None
+    """The branch built, when the ref is a branch."""
+    stale: bool = False
+    """True when the checkout is an older one because fetching failed."""
+    findings: tuple[Finding, ...] = ()
+    """Problems met while fetching."""
+
+    @property
+    def name(self) -> str:
+        return self.settings.name
+
+
+@dataclass(frozen=True)
+class SpecFile:
+    """A spec file found in a source, before it is loaded."""
+
+    source: Source
+    """The source it lives in."""
+    path: Path
+    """Absolute path of the file."""
+    api_id: str | None = None
+    """An id the user fixed for it, if any."""
+
+    @property
+    def rel_path(self) -> str:
+        """The path relative to the source root, with forward slashes."""
+        return self.path.relative_to(self.source.root).as_posix()
+
+
+@dataclass
+class ApiEntry:
+    """One API of the portal: where it comes from, what loading it gave, and its findings."""
+
+    id: str
+    """The API id (DESIGN section 7): used in URLs and reports."""
+    source: Source
+    """The source it lives in."""
+    spec_path: str
+    """Path of its spec file relative to the source root."""
+    model: ApiModel | None = None
+    """The normalized model, or None when the spec could not be loaded."""
+    document: object | None = None
+    """The spec as loaded (external `$ref`s bundled in), for download."""
+    findings: list[Finding] = field(default_factory=list)
+    """Every problem found, located."""
+
+    @property
+    def loaded(self) -> bool:
+        return self.model is not None
+
+    @property
+    def valid(self) -> bool:
+        """Loaded, and no `structure` finding."""
+        return self.loaded and not any(f.finding_class == "structure" for f in self.findings)
+
+    @property
+    def title(self) -> str:
+        if self.model is not None and self.model.title:
+            return self.model.title
+        return self.id
+
+
+@dataclass
+class Portal:
+    """The result of the core pipeline: every API, ready to render."""
+
+    settings: PortalSettings
+    """The settings it was built with."""
+    apis: list[ApiEntry]
+    """Every API, sorted by id."""

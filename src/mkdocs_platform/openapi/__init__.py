@@ -1,0 +1,86 @@
+"""Loading, validating and normalizing OpenAPI documents."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkdocs_platform.models import Finding
+from mkdocs_platform.openapi.document import bundle_spec
+from mkdocs_platform.openapi.loader import LoadError, load_file
+from mkdocs_platform.openapi.model import ApiModel
+from mkdocs_platform.openapi.normalize import normalize
+from mkdocs_platform.openapi.validate import validate_document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SpecReading:
+    """What reading one spec file gave."""
+
+    model: ApiModel | None = None
+    """The normalized model; None when the file could not be loaded."""
+    document: Any = None
+    """The bundled document."""
+    findings: list[Finding] = field(default_factory=list)
+    """Every problem met, located."""
+
+
+def is_openapi_document(data: Any) -> bool:
+    """Whether parsed data declares itself OpenAPI (`openapi`) or Swagger (`swagger`)."""
+    return isinstance(data, dict) and ("openapi" in data or "swagger" in data)
+
+
+def read_spec(
+    path: Path,
+    source_root: Path,
+    max_size: int,
+    allow_hosts: tuple[str, ...] = (),
+) -> SpecReading | None:
+    """Load, bundle, validate and normalize one spec file.
+
+    Returns None when the file parses but is not an OpenAPI document.
+    """
+    rel = path.relative_to(source_root).as_posix()
+    try:
+        loaded = load_file(path, max_size)
+    except LoadError as exc:
+        return SpecReading(
+            findings=[
+                Finding(
+                    rule="oas-parse",
+                    severity="error",
+                    finding_class="structure",
+                    message=f"the spec cannot be loaded: {exc.message}",
+                    file=rel,
+                    line=exc.line or 1,
+                    column=exc.column,
+                    pointer="#",
+                )
+            ]
+        )
+    if not is_openapi_document(loaded.data):
+        return None
+    document = bundle_spec(loaded, source_root, max_size, allow_hosts)
+    findings = list(document.findings)
+    findings.extend(validate_document(document))
+    reading = SpecReading(document=document.data, findings=findings)
+    try:
+        reading.model = normalize(document.data)
+    except Exception as exc:  # noqa: BLE001 - a spec must never take the portal down
+        log.debug("normalizing %s failed", rel, exc_info=True)
+        findings.append(
+            Finding(
+                rule="oas-parse",
+                severity="error",
+                finding_class="tool",
+                message=f"the document could not be read into the portal's model ({type(exc).__name__})",
+                file=rel,
+                line=1,
+                pointer="#",
+            )
+        )
+    return reading

@@ -1,0 +1,251 @@
+"""The normalized API model: one shape for OpenAPI 2.0, 3.0 and 3.1.
+
+Downstream of this package nothing looks at the spec version; these classes answer. Schemas stay
+JSON Schema values (with local `$ref`s) and are read through `openapi.schema`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+_SLUG_RUN = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str) -> str:
+    """Lowercase; every run of characters other than a-z and 0-9 becomes one '-'; trimmed."""
+    return _SLUG_RUN.sub("-", text.lower()).strip("-")
+
+
+@dataclass
+class ExternalDocs:
+    url: str
+    description: str = ""
+
+
+@dataclass
+class Contact:
+    name: str = ""
+    url: str = ""
+    email: str = ""
+
+
+@dataclass
+class License:
+    name: str = ""
+    url: str = ""
+    identifier: str = ""
+
+
+@dataclass
+class ServerVariable:
+    name: str
+    default: str = ""
+    enum: list[str] = field(default_factory=list)
+    description: str = ""
+
+
+@dataclass
+class Server:
+    url: str
+    description: str = ""
+    variables: list[ServerVariable] = field(default_factory=list)
+
+
+@dataclass
+class OAuthFlow:
+    kind: str
+    """`implicit`, `password`, `clientCredentials` or `authorizationCode`."""
+    authorization_url: str = ""
+    token_url: str = ""
+    refresh_url: str = ""
+    scopes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class SecurityScheme:
+    key: str
+    """The name the spec gives the scheme (used in security requirements)."""
+    type: str
+    """`apiKey`, `http`, `oauth2`, `openIdConnect` or `mutualTLS`."""
+    description: str = ""
+    scheme: str = ""
+    """For `http`: `basic`, `bearer`, `digest` ..."""
+    bearer_format: str = ""
+    param_name: str = ""
+    """For `apiKey`: the header, query or cookie parameter name."""
+    location: str = ""
+    """For `apiKey`: `header`, `query` or `cookie`."""
+    flows: list[OAuthFlow] = field(default_factory=list)
+    open_id_connect_url: str = ""
+    pointer: tuple[str, ...] = ()
+
+
+SecurityRequirement = dict[str, list[str]]
+"""One alternative: every scheme named must be satisfied, with these scopes."""
+
+
+@dataclass
+class Tag:
+    name: str
+    description: str = ""
+    external_docs: ExternalDocs | None = None
+
+
+@dataclass
+class Example:
+    name: str
+    """The key in `examples`, or `example` for a single one."""
+    value: Any = None
+    summary: str = ""
+    description: str = ""
+    external_value: str = ""
+
+
+@dataclass
+class MediaType:
+    media_type: str
+    schema: Any = None
+    examples: list[Example] = field(default_factory=list)
+    pointer: tuple[str, ...] = ()
+
+
+@dataclass
+class Parameter:
+    name: str
+    location: str
+    """`path`, `query`, `header` or `cookie`."""
+    description: str = ""
+    required: bool = False
+    deprecated: bool = False
+    schema: Any = None
+    style: str = ""
+    explode: bool | None = None
+    allow_empty_value: bool = False
+    examples: list[Example] = field(default_factory=list)
+    content: list[MediaType] = field(default_factory=list)
+    pointer: tuple[str, ...] = ()
+
+
+@dataclass
+class RequestBody:
+    description: str = ""
+    required: bool = False
+    content: list[MediaType] = field(default_factory=list)
+    pointer: tuple[str, ...] = ()
+
+
+@dataclass
+class Header:
+    name: str
+    description: str = ""
+    required: bool = False
+    deprecated: bool = False
+    schema: Any = None
+    examples: list[Example] = field(default_factory=list)
+
+
+@dataclass
+class Link:
+    name: str
+    operation_id: str = ""
+    operation_ref: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+
+
+@dataclass
+class Response:
+    status: str
+    description: str = ""
+    headers: list[Header] = field(default_factory=list)
+    content: list[MediaType] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    pointer: tuple[str, ...] = ()
+
+
+@dataclass
+class Callback:
+    name: str
+    expression: str
+    operations: list[Operation] = field(default_factory=list)
+
+
+@dataclass
+class Operation:
+    method: str
+    """Lowercase HTTP method."""
+    path: str
+    """The path template, or the webhook's name."""
+    operation_id: str = ""
+    summary: str = ""
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+    deprecated: bool = False
+    parameters: list[Parameter] = field(default_factory=list)
+    request_body: RequestBody | None = None
+    responses: list[Response] = field(default_factory=list)
+    security: list[SecurityRequirement] | None = None
+    """None when the operation inherits the API's security."""
+    servers: list[Server] = field(default_factory=list)
+    """Servers that override the API's for this operation."""
+    callbacks: list[Callback] = field(default_factory=list)
+    external_docs: ExternalDocs | None = None
+    extensions: dict[str, Any] = field(default_factory=dict)
+    is_webhook: bool = False
+    pointer: tuple[str, ...] = ()
+    anchor: str = ""
+    """`op-<slug>`, unique within the API (DESIGN section 7)."""
+
+    @property
+    def label(self) -> str:
+        """`GET /pets`: how people name an operation."""
+        return f"{self.method.upper()} {self.path}"
+
+
+@dataclass
+class ApiModel:
+    """Everything downstream needs to know about one API."""
+
+    spec_version: str
+    """The version string the document declares (`2.0`, `3.0.3`, `3.1.0`)."""
+    title: str = ""
+    version: str = ""
+    summary: str = ""
+    description: str = ""
+    terms_of_service: str = ""
+    contact: Contact | None = None
+    license: License | None = None
+    external_docs: ExternalDocs | None = None
+    servers: list[Server] = field(default_factory=list)
+    security_schemes: list[SecurityScheme] = field(default_factory=list)
+    security: list[SecurityRequirement] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    operations: list[Operation] = field(default_factory=list)
+    webhooks: list[Operation] = field(default_factory=list)
+    schemas: dict[str, Any] = field(default_factory=dict)
+    """Named schemas (`components/schemas` or `definitions`) by name."""
+    schema_prefix: tuple[str, ...] = ("components", "schemas")
+    """Where named schemas live in the document."""
+    extensions: dict[str, Any] = field(default_factory=dict)
+    document: Any = None
+    """The bundled document, for resolving `$ref`s."""
+
+    def operations_by_tag(self) -> list[tuple[Tag, list[Operation]]]:
+        """Operations grouped by their first tag, in the order tags are declared."""
+        declared = {t.name: t for t in self.tags}
+        groups: dict[str, list[Operation]] = {t.name: [] for t in self.tags}
+        for op in self.operations:
+            name = op.tags[0] if op.tags else ""
+            groups.setdefault(name, []).append(op)
+        result = []
+        for name, ops in groups.items():
+            if ops:
+                result.append((declared.get(name) or Tag(name=name), ops))
+        return result
+
+    def scheme(self, key: str) -> SecurityScheme | None:
+        return next((s for s in self.security_schemes if s.key == key), None)

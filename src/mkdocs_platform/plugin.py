@@ -1,0 +1,73 @@
+"""MkDocs glue: each hook hands MkDocs' objects to the core and back. No logic lives here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import ConfigurationError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from mkdocs_platform.config import PlatformConfig, to_settings
+from mkdocs_platform.mkdocs_adapter import (
+    add_site_files,
+    apply_rendered_page,
+    place_in_nav,
+    watched_paths,
+)
+from mkdocs_platform.portal import PortalError, build_portal
+from mkdocs_platform.render.site import PortalRenderer, PortalSite
+
+
+class PlatformPlugin(BasePlugin[PlatformConfig]):
+    """The `platform` plugin: a developer portal from many repositories' APIs."""
+
+    def __init__(self) -> None:
+        self.renderer: PortalRenderer | None = None
+        self.site: PortalSite | None = None
+        self.command = "build"
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup keeps this object alive across `mkdocs serve` rebuilds.
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        settings = to_settings(self.config, config.config_file_path)
+        try:
+            portal = build_portal(settings)
+        except PortalError as exc:
+            # Worded as MkDocs words its own configuration errors.
+            raise ConfigurationError(f"Config value 'plugins': Plugin 'platform' option 'sources': {exc}") from None
+        self.renderer = PortalRenderer(portal)
+        self.site = self.renderer.plan()
+        config.extra_css.append(self.site.css_uri)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if self.site is None:
+            return None
+        return add_site_files(self.site, files, config)
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        if self.site is None:
+            return None
+        return place_in_nav(self.site, nav, files)
+
+    @event_priority(100)  # First: our HTML replaces the placeholder before others see the page.
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.site is None or self.renderer is None:
+            return None
+        return apply_rendered_page(self.renderer, self.site, page, files, html)
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer | None:
+        if not self.config.enabled:
+            return None
+        for path in watched_paths(self.config, config.config_file_path):
+            server.watch(path)
+        return server

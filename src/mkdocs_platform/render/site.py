@@ -1,0 +1,251 @@
+"""The portal's pages, files and navigation, planned from a `Portal` and rendered on demand.
+
+Rendering is lazy (one page at a time, when the engine asks) and needs only a `LinkResolver`,
+so any engine that can place pages at the planned URIs can host the portal.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Literal, Protocol
+
+import orjson
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from mkdocs_platform.models import SEVERITY_ORDER, ApiEntry, Finding, Portal
+from mkdocs_platform.openapi import schema as schemas
+from mkdocs_platform.openapi.model import slugify
+from mkdocs_platform.render.markdown import plain_title, render_inline, render_markdown
+
+PageKind = Literal["catalog", "api"]
+
+CSS_NAME = "platform.css"
+
+
+class LinkResolver(Protocol):
+    """Turns portal URIs into URLs relative to the page being rendered."""
+
+    def page(self, src_uri: str, anchor: str | None = None) -> str:
+        """URL of a generated page (by its source URI, `apis/x/index.md`)."""
+
+    def file(self, dest_uri: str) -> str:
+        """URL of a generated file (`apis/x/openapi.json`)."""
+
+
+@dataclass
+class PagePlan:
+    """A page the portal adds."""
+
+    src_uri: str
+    """Where it pretends to live in the docs dir (`apis/payments/index.md`)."""
+    title: str
+    """Its title, as plain text."""
+    kind: PageKind
+    """Which template renders it."""
+    api_id: str | None = None
+    """The API it is about, for API pages."""
+
+
+@dataclass
+class SiteFile:
+    """A file the portal adds beside its pages."""
+
+    dest_uri: str
+    """Where it is written in the site (`apis/payments/openapi.json`)."""
+    content: Callable[[], bytes]
+    """Produces its bytes when the engine writes it."""
+
+
+@dataclass
+class NavNode:
+    """An entry of the portal's navigation: a page, or a section of entries."""
+
+    title: str
+    src_uri: str | None = None
+    children: list[NavNode] = field(default_factory=list)
+
+
+@dataclass
+class TocEntry:
+    level: int
+    id: str
+    title: str
+    """Escaped HTML."""
+    children: list[TocEntry] = field(default_factory=list)
+
+
+@dataclass
+class RenderedPage:
+    html: Markup
+    toc: list[TocEntry]
+    title: str
+
+
+@dataclass
+class PortalSite:
+    """Everything the engine must add: pages, files, navigation."""
+
+    pages: list[PagePlan]
+    files: list[SiteFile]
+    nav: NavNode
+    css_uri: str
+
+    def __post_init__(self) -> None:
+        self._by_uri = {plan.src_uri: plan for plan in self.pages}
+
+    def page(self, src_uri: str) -> PagePlan | None:
+        """The planned page at `src_uri`, if the portal adds one there."""
+        return self._by_uri.get(src_uri)
+
+
+class _Toc:
+    """Collects headings while a template renders; returns the heading's HTML."""
+
+    def __init__(self) -> None:
+        self.entries: list[TocEntry] = []
+        self.used: set[str] = set()
+
+    def unique(self, anchor: str) -> str:
+        candidate, n = anchor, 2
+        while candidate in self.used:
+            candidate = f"{anchor}-{n}"
+            n += 1
+        self.used.add(candidate)
+        return candidate
+
+    def heading(
+        self,
+        level: int,
+        anchor: str,
+        text: str,
+        extra: Markup | str = "",
+        toc: bool = True,
+        toc_text: str | None = None,
+    ) -> Markup:
+        anchor = self.unique(anchor)
+        title = str(escape(" ".join((toc_text or text).split())))
+        if toc:
+            entry = TocEntry(level=level, id=anchor, title=title)
+            parent = self._parent(level)
+            (parent.children if parent else self.entries).append(entry)
+        return Markup('<h{0} id="{1}">{2}{3}<a class="headerlink" href="#{1}" title="Permanent link">&para;</a></h{0}>').format(
+            level, anchor, extra, escape(text)
+        )
+
+    def _parent(self, level: int) -> TocEntry | None:
+        entries = self.entries
+        parent = None
+        while entries and entries[-1].level < level:
+            parent = entries[-1]
+            entries = parent.children
+        return parent
+
+
+def _json(value: Any) -> str:
+    try:
+        return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(value, indent=2, default=str)
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return _json(value)
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("mkdocs_platform.render", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = render_markdown
+    env.filters["inline"] = render_inline
+    env.filters["json"] = _json
+    env.filters["scalar"] = _scalar
+    env.filters["slug"] = slugify
+    return env
+
+
+_ENV = _environment()
+
+
+def _sorted_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(
+        findings,
+        key=lambda f: (-SEVERITY_ORDER.get(f.severity, 0), f.file or "", f.line or 0, f.column or 0),
+    )
+
+
+class PortalRenderer:
+    """Plans the portal's pages and renders each on demand."""
+
+    def __init__(self, portal: Portal) -> None:
+        self.portal = portal
+        self.output = portal.settings.output
+        self.apis = {api.id: api for api in portal.apis}
+
+    def api_uri(self, api_id: str) -> str:
+        return f"{self.output}/{api_id}/index.md"
+
+    @property
+    def catalog_uri(self) -> str:
+        return f"{self.output}/index.md"
+
+    def plan(self) -> PortalSite:
+        pages = [PagePlan(src_uri=self.catalog_uri, title=self.portal.settings.nav_title, kind="catalog")]
+        files = []
+        nav = NavNode(title=self.portal.settings.nav_title)
+        nav.children.append(NavNode(title="Catalog", src_uri=self.catalog_uri))
+        for api in self.portal.apis:
+            pages.append(PagePlan(src_uri=self.api_uri(api.id), title=api.title, kind="api", api_id=api.id))
+            nav.children.append(NavNode(title=api.title, src_uri=self.api_uri(api.id)))
+            if api.document is not None:
+                files.append(SiteFile(dest_uri=f"{self.output}/{api.id}/openapi.json", content=_document_bytes(api)))
+        css_uri = f"{self.output}/assets/{CSS_NAME}"
+        files.append(SiteFile(dest_uri=css_uri, content=_css_bytes))
+        return PortalSite(pages=pages, files=files, nav=nav, css_uri=css_uri)
+
+    def render(self, plan: PagePlan, links: LinkResolver) -> RenderedPage:
+        toc = _Toc()
+        context: dict[str, Any] = {
+            "portal": self.portal,
+            "links": links,
+            "toc": toc,
+            "renderer": self,
+            "page_title": plan.title,
+        }
+        if plan.kind == "catalog":
+            html = _ENV.get_template("catalog.html").render(context, apis=self.portal.apis)
+        else:
+            api = self.apis[plan.api_id or ""]
+            html = _ENV.get_template("api.html").render(
+                context,
+                api=api,
+                model=api.model,
+                findings=_sorted_findings(api.findings),
+                type_label=lambda s: schemas.type_label(api.model, s) if api.model else "",
+                facts=lambda s: schemas.schema_facts(api.model, s) if api.model else schemas.SchemaFacts(),
+            )
+        return RenderedPage(html=Markup(html), toc=toc.entries, title=plain_title(plan.title))  # noqa: S704 - autoescaped template
+
+
+def _document_bytes(api: ApiEntry) -> Callable[[], bytes]:
+    def produce() -> bytes:
+        try:
+            return orjson.dumps(api.document)
+        except (TypeError, orjson.JSONEncodeError):
+            return json.dumps(api.document, default=str).encode()
+
+    return produce
+
+
+def _css_bytes() -> bytes:
+    return resources.files("mkdocs_platform.render").joinpath("assets", CSS_NAME).read_bytes()
