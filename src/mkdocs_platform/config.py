@@ -8,7 +8,7 @@ from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
-from mkdocs.config.base import ValidationError
+from mkdocs.config.base import BaseConfigOption, ValidationError
 
 from mkdocs_platform.models import PortalSettings, SourceSettings, SpecSelector
 
@@ -18,7 +18,7 @@ _SIZE_UNITS = {"": 1, "B": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
 
 
 class StrictConfig(base.Config):
-    """A config in which an unknown key is an error, not a warning: a typo must not pass silently."""
+    """A config in which an unknown key is an error, not a warning: typos must not pass."""
 
     def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         failed, warnings = super().validate()
@@ -29,7 +29,7 @@ class StrictConfig(base.Config):
         return failed, warnings
 
 
-class ByteSize(c.BaseConfigOption[int]):
+class ByteSize(BaseConfigOption[int]):
     """A size in bytes: a number, or text such as `64MB` or `512 KiB`."""
 
     def __init__(self, default: str) -> None:
@@ -48,7 +48,7 @@ class ByteSize(c.BaseConfigOption[int]):
         return int(float(number) * _SIZE_UNITS[(unit or "").upper()[:1]])
 
 
-class NullableText(c.BaseConfigOption[str | None]):
+class NullableText(BaseConfigOption[str | None]):
     """Text with a default, which an explicit `null` turns off."""
 
     def __init__(self, default: str | None = None) -> None:
@@ -61,7 +61,7 @@ class NullableText(c.BaseConfigOption[str | None]):
         raise ValidationError(f"Expected a path or null, got {value!r}")
 
 
-class SpecItem(c.BaseConfigOption[SpecSelector]):
+class SpecItem(BaseConfigOption[SpecSelector]):
     """A glob or path, or `{path: ..., id: ...}`."""
 
     def run_validation(self, value: object) -> SpecSelector:
@@ -70,7 +70,7 @@ class SpecItem(c.BaseConfigOption[SpecSelector]):
         if isinstance(value, dict):
             unknown = set(value) - {"path", "id"}
             if unknown:
-                raise ValidationError(f"unknown key {sorted(unknown)[0]!r} in a specs item")
+                raise ValidationError(f"unknown key {min(unknown)!r} in a specs item")
             path, api_id = value.get("path"), value.get("id")
             if not isinstance(path, str) or not path.strip():
                 raise ValidationError("a specs item needs a 'path'")
@@ -106,7 +106,7 @@ class SourceConfig(StrictConfig):
     """Branch, tag or full 40-hex commit of `git`; default: the remote's HEAD."""
     token_env = c.Optional(c.Type(str))
     """Environment variable holding an HTTPS token for `git`; never logged or shown."""
-    specs = c.ListOfItems(SpecItem(), default=[])
+    specs: c.ListOfItems[SpecSelector] = c.ListOfItems(SpecItem(), default=[])
     """Spec files: globs or `{path, id}` items; default: the conventional names."""
     exclude = c.ListOfItems(c.Type(str), default=[])
     """Globs (gitignore style) never searched."""
@@ -130,7 +130,9 @@ class SourcesOption(c.ListOfItems[SourceConfig]):
         if value is None or value == []:
             raise ValidationError("at least one source is required")
         if not isinstance(value, list):
-            raise ValidationError(f"Expected a list of sources, but a {type(value).__name__} was given.")
+            raise ValidationError(
+                f"Expected a list of sources, but a {type(value).__name__} was given."
+            )
         config_dir = Path(self._config.config_file_path or ".").resolve().parent
         result: list[SourceConfig] = []
         names: set[str] = set()
@@ -151,7 +153,9 @@ class SourcesOption(c.ListOfItems[SourceConfig]):
             if source.path is not None:
                 path = (config_dir / source.path).resolve()
                 if source.git is None and not path.is_dir():
-                    raise ValidationError(f"{label}: the path '{source.path}' ({path}) is not an existing directory")
+                    raise ValidationError(
+                        f"{label}: the path '{source.path}' ({path}) is not an existing directory"
+                    )
                 source.path = str(path)
             result.append(source)
         return result
@@ -224,7 +228,9 @@ class PlatformConfig(StrictConfig):
     def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         failed, warnings = super().validate()
         output = self.get("output")
-        if isinstance(output, str) and not re.match(r"^[A-Za-z0-9][A-Za-z0-9/_-]*$", output.strip("/")):
+        if isinstance(output, str) and not re.match(
+            r"^[A-Za-z0-9][A-Za-z0-9/_-]*$", output.strip("/")
+        ):
             failed.append(("output", ValidationError("use letters, digits, '-', '_' and '/' only")))
         concurrency = self.get("concurrency")
         if isinstance(concurrency, int) and concurrency < 1:

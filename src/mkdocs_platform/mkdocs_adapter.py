@@ -30,10 +30,14 @@ def add_site_files(site: PortalSite, files: Files, config: MkDocsConfig) -> File
     """Add the portal's pages (as placeholders) and files; the user's own files win."""
     for plan in site.pages:
         if files.get_file_from_path(plan.src_uri) is not None:
-            log.info("platform: docs/%s exists; it is used instead of the generated page", plan.src_uri)
+            log.info(
+                "platform: docs/%s exists; it is used instead of the generated page", plan.src_uri
+            )
             continue
         files.append(
-            File.generated(config, plan.src_uri, content=PLACEHOLDER, inclusion=InclusionLevel.NOT_IN_NAV)
+            File.generated(
+                config, plan.src_uri, content=PLACEHOLDER, inclusion=InclusionLevel.NOT_IN_NAV
+            )
         )
     for site_file in site.files:
         if files.get_file_from_path(site_file.dest_uri) is None:
@@ -59,7 +63,9 @@ def _to_nav_item(node: NavNode, files: Files, pages: list[Page]) -> Page | Secti
             return None
         pages.append(page)
         return page
-    children = [c for c in (_to_nav_item(child, files, pages) for child in node.children) if c is not None]
+    children = [
+        c for c in (_to_nav_item(child, files, pages) for child in node.children) if c is not None
+    ]
     section = Section(title=plain_title(node.title), children=children)  # type: ignore[arg-type]
     for child in children:
         child.parent = section
@@ -117,7 +123,9 @@ def _toc_tokens(entries: list[TocEntry]) -> list[dict[str, object]]:
     ]
 
 
-def apply_rendered_page(renderer: PortalRenderer, site: PortalSite, page: Page, files: Files, html: str) -> str:
+def apply_rendered_page(
+    renderer: PortalRenderer, site: PortalSite, page: Page, files: Files, html: str
+) -> str:
     """The HTML of a generated page; other pages' HTML is returned unchanged."""
     plan = site.page(page.file.src_uri)
     if plan is None or page.file.generated_by is None:
@@ -130,4 +138,8 @@ def apply_rendered_page(renderer: PortalRenderer, site: PortalSite, page: Page, 
 def watched_paths(config: PlatformConfig, config_file_path: str | None) -> list[str]:
     """Every local source directory, for `mkdocs serve` to watch."""
     base = Path(config_file_path or ".").resolve().parent
-    return [str((base / s.path).resolve()) for s in config.sources if s.path and (base / s.path).is_dir()]
+    return [
+        str((base / s.path).resolve())
+        for s in config.sources
+        if s.path and (base / s.path).is_dir()
+    ]

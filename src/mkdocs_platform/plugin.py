@@ -43,7 +43,9 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
             portal = build_portal(settings)
         except PortalError as exc:
             # Worded as MkDocs words its own configuration errors.
-            raise ConfigurationError(f"Config value 'plugins': Plugin 'platform' option 'sources': {exc}") from None
+            raise ConfigurationError(
+                f"Config value 'plugins': Plugin 'platform' option 'sources': {exc}"
+            ) from None
         self.renderer = PortalRenderer(portal)
         self.site = self.renderer.plan()
         config.extra_css.append(self.site.css_uri)
@@ -60,12 +62,16 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
         return place_in_nav(self.site, nav, files)
 
     @event_priority(100)  # First: our HTML replaces the placeholder before others see the page.
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
         if self.site is None or self.renderer is None:
             return None
         return apply_rendered_page(self.renderer, self.site, page, files, html)
 
-    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer | None:
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any
+    ) -> LiveReloadServer | None:
         if not self.config.enabled:
             return None
         for path in watched_paths(self.config, config.config_file_path):

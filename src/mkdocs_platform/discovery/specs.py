@@ -14,8 +14,21 @@ CONVENTIONAL_NAME = re.compile(r"^(?:openapi|swagger|.+\.openapi)\.(?:ya?ml|json
 """`openapi.{yaml,yml,json}`, `swagger.{yaml,yml,json}` and `*.openapi.{yaml,yml,json}`."""
 
 SKIPPED_DIRS = frozenset(
-    {".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__",
-     ".mypy_cache", ".ruff_cache", ".pytest_cache", "site-packages"}
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        "node_modules",
+        ".venv",
+        "venv",
+        ".tox",
+        ".nox",
+        "__pycache__",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "site-packages",
+    }
 )
 """Directories never searched, whatever the configuration says."""
 
@@ -29,7 +42,7 @@ def _is_virtualenv(path: Path) -> bool:
 def walk_files(source: Source) -> list[str]:
     """Every file of the source not excluded, as sorted paths relative to its root."""
     root = source.root
-    excluded = pathspec.PathSpec.from_lines("gitwildmatch", source.settings.exclude)
+    excluded = pathspec.GitIgnoreSpec.from_lines(source.settings.exclude)
     result: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         base = Path(dirpath)
@@ -79,10 +92,12 @@ def find_spec_files(source: Source) -> list[SpecFile]:
             continue
         if files is None:
             files = walk_files(source)
-        spec = pathspec.PathSpec.from_lines("gitwildmatch", [pattern])
+        spec = pathspec.GitIgnoreSpec.from_lines([pattern])
         for rel in files:
             if spec.match_file(rel) and _inside(root, root / rel):
-                found.setdefault(rel, SpecFile(source=source, path=root / rel, api_id=selector.api_id))
+                found.setdefault(
+                    rel, SpecFile(source=source, path=root / rel, api_id=selector.api_id)
+                )
     return list(found.values())
 
 
@@ -91,5 +106,6 @@ def missing_explicit_specs(source: Source) -> list[str]:
     return [
         s.pattern
         for s in source.settings.specs
-        if not _GLOB_CHARS.intersection(s.pattern) and not (source.root / s.pattern.lstrip("/")).is_file()
+        if not _GLOB_CHARS.intersection(s.pattern)
+        and not (source.root / s.pattern.lstrip("/")).is_file()
     ]

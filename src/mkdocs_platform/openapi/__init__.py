@@ -70,14 +70,16 @@ def read_spec(
     reading = SpecReading(document=document.data, findings=findings)
     try:
         reading.model = normalize(document.data)
-    except Exception as exc:  # noqa: BLE001 - a spec must never take the portal down
+    except Exception as exc:
         log.debug("normalizing %s failed", rel, exc_info=True)
         findings.append(
             Finding(
                 rule="oas-parse",
                 severity="error",
                 finding_class="tool",
-                message=f"the document could not be read into the portal's model ({type(exc).__name__})",
+                message=(
+                    f"the document could not be read into the portal's model ({type(exc).__name__})"
+                ),
                 file=rel,
                 line=1,
                 pointer="#",

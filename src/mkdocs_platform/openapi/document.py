@@ -76,7 +76,9 @@ class SpecDocument:
         tokens: list[str] = []
         hops = 0
         for token in logical:
-            while isinstance(node, dict) and token not in node and isinstance(node.get("$ref"), str):
+            while (
+                isinstance(node, dict) and token not in node and isinstance(node.get("$ref"), str)
+            ):
                 ref = node["$ref"]
                 if not ref.startswith("#") or hops > 64:
                     break
@@ -210,7 +212,9 @@ class _Bundler:
         if parsed.scheme in ("http", "https"):
             return location, pointer
         if parsed.scheme:
-            self.ref_finding(f"the $ref {ref} uses the scheme '{parsed.scheme}', which is refused", at)
+            self.ref_finding(
+                f"the $ref {ref} uses the scheme '{parsed.scheme}', which is refused", at
+            )
             return None
         path = (current.path.parent / urllib.parse.unquote(location)).resolve()
         if not path.is_relative_to(self.doc.source_root.resolve()):

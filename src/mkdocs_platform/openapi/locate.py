@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+from collections.abc import Sequence
 from typing import Protocol
 
 import yaml
@@ -25,14 +26,14 @@ def unescape_token(token: str) -> str:
     return token.replace("~1", "/").replace("~0", "~")
 
 
-def to_pointer(tokens: tuple[str | int, ...] | list[str | int]) -> str:
+def to_pointer(tokens: Sequence[str | int]) -> str:
     """Tokens to a URI-fragment JSON pointer: `("paths", "/pets")` gives `#/paths/~1pets`."""
     return "#" + "".join("/" + escape_token(str(t)) for t in tokens)
 
 
 def from_pointer(pointer: str) -> list[str]:
     """A JSON pointer (with or without the leading `#`) to its tokens."""
-    body = pointer[1:] if pointer.startswith("#") else pointer
+    body = pointer.removeprefix("#")
     if not body:
         return []
     return [unescape_token(t) for t in body.split("/")[1:]]

@@ -154,7 +154,11 @@ class _Normalizer:
                 for name, var in _dict(raw.get("variables")).items()
             ]
             result.append(
-                Server(url=_str(raw["url"]), description=_str(raw.get("description")), variables=variables)
+                Server(
+                    url=_str(raw["url"]),
+                    description=_str(raw.get("description")),
+                    variables=variables,
+                )
             )
         return result
 
@@ -167,11 +171,11 @@ class _Normalizer:
         return [Server(url=f"{scheme}://{host}{base}") for scheme in schemes]
 
     def security(self, value: Any) -> list[SecurityRequirement]:
-        result = []
-        for raw in _list(value):
-            if isinstance(raw, dict):
-                result.append({_str(k): [_str(s) for s in _list(v)] for k, v in raw.items()})
-        return result
+        return [
+            {_str(k): [_str(s) for s in _list(v)] for k, v in raw.items()}
+            for raw in _list(value)
+            if isinstance(raw, dict)
+        ]
 
     def security_schemes(self) -> list[SecurityScheme]:
         if self.v2:
@@ -216,7 +220,8 @@ class _Normalizer:
                             token_url=_str(_dict(flow).get("tokenUrl")),
                             refresh_url=_str(_dict(flow).get("refreshUrl")),
                             scopes={
-                                _str(k): _str(v) for k, v in _dict(_dict(flow).get("scopes")).items()
+                                _str(k): _str(v)
+                                for k, v in _dict(_dict(flow).get("scopes")).items()
                             },
                         )
                         for flow_kind, flow in _dict(raw.get("flows")).items()
@@ -281,7 +286,9 @@ class _Normalizer:
             pointer=at,
         )
 
-    def merged_parameters(self, path_item: Any, path_at: Tokens, operation: Any, op_at: Tokens) -> list[Any]:
+    def merged_parameters(
+        self, path_item: Any, path_at: Tokens, operation: Any, op_at: Tokens
+    ) -> list[Any]:
         """Path-level parameters, overridden by the operation's with the same name and place."""
         result: dict[tuple[str, str], tuple[Any, Tokens]] = {}
         for owner, owner_at in ((path_item, path_at), (operation, op_at)):
@@ -292,7 +299,9 @@ class _Normalizer:
                 result[key] = (raw, at)
         return list(result.values())
 
-    def request_body(self, operation: dict[str, Any], op_at: Tokens, v2_params: list[Any]) -> RequestBody | None:
+    def request_body(
+        self, operation: dict[str, Any], op_at: Tokens, v2_params: list[Any]
+    ) -> RequestBody | None:
         if not self.v2:
             if "requestBody" not in operation:
                 return None
@@ -312,7 +321,12 @@ class _Normalizer:
                 description=_str(raw.get("description")),
                 required=_bool(raw.get("required")),
                 content=[
-                    MediaType(media_type=m, schema=raw.get("schema"), examples=self.examples(raw, at), pointer=at)
+                    MediaType(
+                        media_type=m,
+                        schema=raw.get("schema"),
+                        examples=self.examples(raw, at),
+                        pointer=at,
+                    )
                     for m in consumes
                 ],
                 pointer=at,
@@ -334,15 +348,21 @@ class _Normalizer:
             properties[name] = schema
             if _bool(raw.get("required")):
                 required.append(name)
-        form_types = [m for m in consumes if m in ("multipart/form-data", "application/x-www-form-urlencoded")]
+        form_types = [
+            m for m in consumes if m in ("multipart/form-data", "application/x-www-form-urlencoded")
+        ]
         if not form_types:
-            form_types = ["multipart/form-data" if has_file else "application/x-www-form-urlencoded"]
+            form_types = [
+                "multipart/form-data" if has_file else "application/x-www-form-urlencoded"
+            ]
         schema = {"type": "object", "properties": properties}
         if required:
             schema["required"] = required
         return RequestBody(
             required=bool(required),
-            content=[MediaType(media_type=m, schema=schema, pointer=form[0][1]) for m in form_types],
+            content=[
+                MediaType(media_type=m, schema=schema, pointer=form[0][1]) for m in form_types
+            ],
             pointer=form[0][1],
         )
 
@@ -355,7 +375,11 @@ class _Normalizer:
         for name, raw in _dict(value).items():
             raw, where = self.deref(raw, (*at, name))
             raw = _dict(raw)
-            schema = raw.get("schema") if not self.v2 else {k: raw[k] for k in _V2_SCHEMA_FIELDS if k in raw}
+            schema = (
+                raw.get("schema")
+                if not self.v2
+                else {k: raw[k] for k in _V2_SCHEMA_FIELDS if k in raw}
+            )
             result.append(
                 Header(
                     name=name,
@@ -384,7 +408,9 @@ class _Normalizer:
                         MediaType(
                             media_type=m,
                             schema=raw["schema"],
-                            examples=[Example(name="example", value=examples[m])] if m in examples else [],
+                            examples=[Example(name="example", value=examples[m])]
+                            if m in examples
+                            else [],
                             pointer=(*at, "schema"),
                         )
                         for m in produces
@@ -418,7 +444,9 @@ class _Normalizer:
 
     # -- operations -----------------------------------------------------------------------
 
-    def operation(self, method: str, path: str, path_item: dict[str, Any], path_at: Tokens, raw: Any) -> Operation:
+    def operation(
+        self, method: str, path: str, path_item: dict[str, Any], path_at: Tokens, raw: Any
+    ) -> Operation:
         op_at = (*path_at, method)
         raw = _dict(raw)
         merged = self.merged_parameters(path_item, path_at, raw, op_at)
@@ -440,7 +468,11 @@ class _Normalizer:
             for expression, item in _dict(callback).items():
                 item, item_at = self.deref(item, (*cb_at, expression))
                 callbacks.append(
-                    Callback(name=name, expression=expression, operations=self.path_item(expression, _dict(item), item_at))
+                    Callback(
+                        name=name,
+                        expression=expression,
+                        operations=self.path_item(expression, _dict(item), item_at),
+                    )
                 )
         return Operation(
             method=method,
@@ -488,10 +520,14 @@ class _Normalizer:
             for op in self.path_item(name, _dict(item), ("webhooks", name)):
                 op.is_webhook = True
                 webhooks.append(op)
+        prefix: Tokens
         if self.v2:
             schemas, prefix = _dict(doc.get("definitions")), ("definitions",)
         else:
-            schemas, prefix = _dict(_dict(doc.get("components")).get("schemas")), ("components", "schemas")
+            schemas, prefix = (
+                _dict(_dict(doc.get("components")).get("schemas")),
+                ("components", "schemas"),
+            )
         model = ApiModel(
             spec_version=_str(doc.get("swagger") or doc.get("openapi")),
             title=_str(info.get("title")),
@@ -500,7 +536,9 @@ class _Normalizer:
             description=_str(info.get("description")),
             terms_of_service=_str(info.get("termsOfService")),
             contact=Contact(
-                name=_str(contact.get("name")), url=_str(contact.get("url")), email=_str(contact.get("email"))
+                name=_str(contact.get("name")),
+                url=_str(contact.get("url")),
+                email=_str(contact.get("email")),
             )
             if contact
             else None,

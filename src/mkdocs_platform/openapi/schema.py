@@ -77,7 +77,9 @@ def resolve(api: ApiModel, schema: Any, hops: int = 16) -> Any:
     return schema if isinstance(schema, (dict, bool)) else {}
 
 
-def _bound(schema: dict[str, Any], key: str, exclusive_key: str, inclusive: str, exclusive: str) -> list[tuple[str, str]]:
+def _bound(
+    schema: dict[str, Any], key: str, exclusive_key: str, inclusive: str, exclusive: str
+) -> list[tuple[str, str]]:
     result = []
     exclusive_value = schema.get(exclusive_key)
     if key in schema:
@@ -125,7 +127,9 @@ def schema_facts(api: ApiModel, schema: Any) -> SchemaFacts:
         *_bound(resolved, "minimum", "exclusiveMinimum", "≥", ">"),
         *_bound(resolved, "maximum", "exclusiveMaximum", "≤", "<"),
     ]
-    facts.constraints.extend((label, _text(resolved[key])) for key, label in _CONSTRAINTS if key in resolved)
+    facts.constraints.extend(
+        (label, _text(resolved[key])) for key, label in _CONSTRAINTS if key in resolved
+    )
     if resolved.get("uniqueItems") is True:
         facts.constraints.append(("unique items", "yes"))
     enum = resolved.get("enum")
@@ -139,7 +143,8 @@ def schema_facts(api: ApiModel, schema: Any) -> SchemaFacts:
     facts.write_only = resolved.get("writeOnly") is True
     facts.deprecated = resolved.get("deprecated") is True
     facts.title = str(resolved.get("title") or "") if isinstance(resolved.get("title"), str) else ""
-    facts.description = resolved.get("description") if isinstance(resolved.get("description"), str) else ""
+    description = resolved.get("description")
+    facts.description = description if isinstance(description, str) else ""
     if "example" in resolved:
         facts.examples.append(resolved["example"])
     if isinstance(resolved.get("examples"), list):

@@ -9,8 +9,8 @@ the validator entered. Errors are classed as DESIGN section 5 says: `structure`,
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
@@ -129,7 +129,7 @@ def spec_family(data: Any) -> str | None:
 @lru_cache(maxsize=4)
 def _document_schema_validator(family: str) -> Any:
     from jsonschema.validators import validator_for
-    from openapi_spec_validator.schemas import get_schema_content
+    from openapi_spec_validator.schemas.utils import get_schema_content
 
     schema = get_schema_content(family)
     return validator_for(schema)(schema)
@@ -147,14 +147,19 @@ def _explain(family: str, error: ValidationError, instance: Any) -> tuple[list[s
         schema: Any = root.schema
         for token in list(error.schema_path)[:-1]:
             schema = schema[int(token)] if isinstance(schema, list) else schema[token]
-        leaves = [leaf for e in root.evolve(schema=schema).iter_errors(instance) for leaf in _leaves(e)]
+        leaves = [
+            leaf for e in root.evolve(schema=schema).iter_errors(instance) for leaf in _leaves(e)
+        ]
     except Exception:  # noqa: BLE001 - an explanation is a nicety; the finding stands without it
         return None
     # A `$ref` alternative (Reference Object) is rarely what the author meant.
     leaves = [e for e in leaves if not (e.validator == "required" and "'$ref'" in e.message)]
     if not leaves:
         return None
-    best = max(leaves, key=lambda e: (e.validator == "required", len(e.absolute_path), e.validator != "oneOf"))
+    best = max(
+        leaves,
+        key=lambda e: (e.validator == "required", len(e.absolute_path), e.validator != "oneOf"),
+    )
     return [str(p) for p in best.absolute_path], _short(best.message)
 
 
@@ -169,7 +174,9 @@ def _short(message: str) -> str:
     return message if len(message) <= 300 else message[:300] + "…"
 
 
-def _classify(doc: SpecDocument, family: str, error: ValidationError) -> tuple[FindingClass, list[str], str]:
+def _classify(
+    doc: SpecDocument, family: str, error: ValidationError
+) -> tuple[FindingClass, list[str], str]:
     parts = getattr(error, _PARTS, None)
     relative = [str(p) for p in error.absolute_path]
     message = _short(error.message)
@@ -188,7 +195,9 @@ def _classify(doc: SpecDocument, family: str, error: ValidationError) -> tuple[F
                     pattern_at,
                     f"the pattern {pattern!r} is not a regex the validator accepts",
                 )
-        explained = _explain(family, error, resolve_tokens(doc.data, relative)) if combined else None
+        explained = (
+            _explain(family, error, resolve_tokens(doc.data, relative)) if combined else None
+        )
         if explained is not None:
             inner, message = explained
             tokens = doc.physical_tokens([*relative, *inner])
@@ -205,7 +214,9 @@ def validate_document(doc: SpecDocument) -> list[Finding]:
     """Validate a bundled spec with openapi-spec-validator; every problem a located finding."""
     family = spec_family(doc.data)
     if family is None:
-        version = doc.data.get("openapi", doc.data.get("swagger")) if isinstance(doc.data, dict) else None
+        version = (
+            doc.data.get("openapi", doc.data.get("swagger")) if isinstance(doc.data, dict) else None
+        )
         return [
             doc.finding(
                 RULE,

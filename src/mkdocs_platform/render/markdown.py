@@ -14,10 +14,50 @@ from markupsafe import Markup, escape
 
 ALLOWED_TAGS = frozenset(
     {
-        "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "details", "div", "dl", "dt",
-        "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p",
-        "pre", "s", "samp", "small", "span", "strong", "sub", "summary", "sup", "table",
-        "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "var",
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "dd",
+        "del",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "img",
+        "kbd",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "summary",
+        "sup",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+        "var",
     }
 )
 ALLOWED_ATTRIBUTES = {
@@ -75,7 +115,8 @@ def plain_title(text: str) -> str:
     """A title for places the theme prints without escaping (nav, `<title>`, TOC).
 
     Escaped HTML, without '<' or '>' even once unescaped: some themes pass titles through
-    `striptags`, which turns `&lt;` back into '<'.
+    `striptags`, which turns `&lt;` back into '<'. Braces are entities, so that plugins that
+    render titles as templates (mkdocs-macros does) find no `{{` to run.
     """
     cleaned = " ".join(text.replace("<", "‹").replace(">", "›").split())
-    return str(escape(cleaned))
+    return str(escape(cleaned)).replace("{", "&#123;").replace("}", "&#125;")

@@ -127,14 +127,15 @@ class _Toc:
         toc_text: str | None = None,
     ) -> Markup:
         anchor = self.unique(anchor)
-        title = str(escape(" ".join((toc_text or text).split())))
+        title = plain_title(toc_text or text)
         if toc:
             entry = TocEntry(level=level, id=anchor, title=title)
             parent = self._parent(level)
             (parent.children if parent else self.entries).append(entry)
-        return Markup('<h{0} id="{1}">{2}{3}<a class="headerlink" href="#{1}" title="Permanent link">&para;</a></h{0}>').format(
-            level, anchor, extra, escape(text)
-        )
+        return Markup(
+            '<h{0} id="{1}">{2}{3}'
+            '<a class="headerlink" href="#{1}" title="Permanent link">&para;</a></h{0}>'
+        ).format(level, anchor, extra, escape(text))
 
     def _parent(self, level: int) -> TocEntry | None:
         entries = self.entries
@@ -180,7 +181,12 @@ _ENV = _environment()
 def _sorted_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(
         findings,
-        key=lambda f: (-SEVERITY_ORDER.get(f.severity, 0), f.file or "", f.line or 0, f.column or 0),
+        key=lambda f: (
+            -SEVERITY_ORDER.get(f.severity, 0),
+            f.file or "",
+            f.line or 0,
+            f.column or 0,
+        ),
     )
 
 
@@ -200,15 +206,22 @@ class PortalRenderer:
         return f"{self.output}/index.md"
 
     def plan(self) -> PortalSite:
-        pages = [PagePlan(src_uri=self.catalog_uri, title=self.portal.settings.nav_title, kind="catalog")]
+        pages = [PagePlan(src_uri=self.catalog_uri, title="API catalog", kind="catalog")]
         files = []
         nav = NavNode(title=self.portal.settings.nav_title)
-        nav.children.append(NavNode(title="Catalog", src_uri=self.catalog_uri))
+        nav.children.append(NavNode(title="API catalog", src_uri=self.catalog_uri))
         for api in self.portal.apis:
-            pages.append(PagePlan(src_uri=self.api_uri(api.id), title=api.title, kind="api", api_id=api.id))
+            pages.append(
+                PagePlan(src_uri=self.api_uri(api.id), title=api.title, kind="api", api_id=api.id)
+            )
             nav.children.append(NavNode(title=api.title, src_uri=self.api_uri(api.id)))
             if api.document is not None:
-                files.append(SiteFile(dest_uri=f"{self.output}/{api.id}/openapi.json", content=_document_bytes(api)))
+                files.append(
+                    SiteFile(
+                        dest_uri=f"{self.output}/{api.id}/openapi.json",
+                        content=_document_bytes(api),
+                    )
+                )
         css_uri = f"{self.output}/assets/{CSS_NAME}"
         files.append(SiteFile(dest_uri=css_uri, content=_css_bytes))
         return PortalSite(pages=pages, files=files, nav=nav, css_uri=css_uri)
@@ -232,7 +245,9 @@ class PortalRenderer:
                 model=api.model,
                 findings=_sorted_findings(api.findings),
                 type_label=lambda s: schemas.type_label(api.model, s) if api.model else "",
-                facts=lambda s: schemas.schema_facts(api.model, s) if api.model else schemas.SchemaFacts(),
+                facts=lambda s: (
+                    schemas.schema_facts(api.model, s) if api.model else schemas.SchemaFacts()
+                ),
             )
         return RenderedPage(html=Markup(html), toc=toc.entries, title=plain_title(plan.title))  # noqa: S704 - autoescaped template
 
@@ -248,4 +263,6 @@ def _document_bytes(api: ApiEntry) -> Callable[[], bytes]:
 
 
 def _css_bytes() -> bytes:
-    return resources.files("mkdocs_platform.render").joinpath("assets", CSS_NAME).read_bytes()
+    return (
+        resources.files("mkdocs_platform.render").joinpath("assets").joinpath(CSS_NAME).read_bytes()
+    )

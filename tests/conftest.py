@@ -1,0 +1,112 @@
+"""Helpers shared by the tests: real source folders and real MkDocs builds in `tmp_path`."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+EXAMPLE_SITE = Path(__file__).resolve().parents[1] / "example_site"
+
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def write_files(root: Path, files: dict[str, Any]) -> Path:
+    """Write `files` (path -> text, bytes, or a dict/list dumped as YAML or JSON) under `root`."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        elif isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        elif rel.endswith(".json"):
+            path.write_text(json.dumps(content, indent=2), encoding="utf-8")
+        else:
+            path.write_text(yaml.safe_dump(content, sort_keys=False), encoding="utf-8")
+    return root
+
+
+def minimal_spec(title: str = "Pets", version: str = "3.0.3", **extra: Any) -> dict[str, Any]:
+    """A small valid OpenAPI 3 document."""
+    spec: dict[str, Any] = {
+        "openapi": version,
+        "info": {"title": title, "version": "1.0.0", "description": f"The {title} API."},
+        "paths": {
+            "/pets": {
+                "get": {
+                    "operationId": "listPets",
+                    "summary": "List pets",
+                    "tags": ["pets"],
+                    "responses": {"200": {"description": "The pets."}},
+                }
+            }
+        },
+    }
+    spec.update(extra)
+    return spec
+
+
+class Site:
+    """A built site: its folder and helpers to read its pages."""
+
+    def __init__(self, root: Path, site_dir: Path) -> None:
+        self.root = root
+        self.dir = site_dir
+
+    def html(self, rel: str) -> str:
+        return (self.dir / rel).read_text(encoding="utf-8")
+
+    def soup(self, rel: str) -> BeautifulSoup:
+        return BeautifulSoup(self.html(rel), "html.parser")
+
+    def article(self, rel: str) -> BeautifulSoup:
+        """The page's own content, without the theme's nav and header."""
+        soup = self.soup(rel)
+        found = soup.select_one("article") or soup.select_one("div[role=main]") or soup
+        return BeautifulSoup(str(found), "html.parser")
+
+
+def make_config(root: Path, plugin: dict[str, Any], **extra: Any) -> Path:
+    config: dict[str, Any] = {
+        "site_name": "Test portal",
+        "theme": {"name": "material"},
+        "plugins": ["search", {"platform": plugin}],
+    }
+    config.update(extra)
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    if not (root / "docs" / "index.md").exists():
+        (root / "docs" / "index.md").write_text("# Home\n\nWelcome.\n", encoding="utf-8")
+    path = root / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def build_site(root: Path, plugin: dict[str, Any], *, strict: bool = True, **extra: Any) -> Site:
+    """Build a real site from `root/mkdocs.yml` (written from the arguments) into `root/site`."""
+    config_file = make_config(root, plugin, **extra)
+    config = load_config(str(config_file), strict=strict)
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()
+    return Site(root, Path(config.site_dir))
+
+
+@pytest.fixture
+def build_portal_site(tmp_path: Path) -> Callable[..., Site]:
+    def _build(plugin: dict[str, Any], **extra: Any) -> Site:
+        return build_site(tmp_path, plugin, **extra)
+
+    return _build

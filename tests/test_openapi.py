@@ -1,0 +1,420 @@
+"""Loading, locating, bundling, validating and normalizing specs, on small real files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mkdocs_platform.openapi import read_spec
+from mkdocs_platform.openapi.document import bundle_spec
+from mkdocs_platform.openapi.loader import LoadError, load_file
+from mkdocs_platform.openapi.locate import from_pointer, to_pointer
+from mkdocs_platform.openapi.normalize import normalize
+from mkdocs_platform.openapi.schema import schema_facts, type_label
+from mkdocs_platform.openapi.validate import validate_document
+
+from .conftest import minimal_spec, write_files
+
+BIG = 64 * 1024 * 1024
+
+
+def _read(root: Path, rel: str):
+    reading = read_spec(root / rel, root, BIG)
+    assert reading is not None
+    return reading
+
+
+# -- loading ---------------------------------------------------------------------------
+
+
+def test_yaml_keeps_keys_as_written_and_dates_as_text(tmp_path):
+    write_files(
+        tmp_path, {"a.yaml": "info:\n  version: 2024-01-31\nresponses:\n  200: ok\n  on: yes\n"}
+    )
+    data = load_file(tmp_path / "a.yaml", BIG).data
+    assert data["info"]["version"] == "2024-01-31"
+    assert set(data["responses"]) == {"200", "on"}
+
+
+def test_invalid_yaml_reports_line_and_column(tmp_path):
+    write_files(tmp_path, {"a.yaml": "openapi: 3.0.3\ninfo:\n  title: [unclosed\n  version: 1\n"})
+    with pytest.raises(LoadError) as caught:
+        load_file(tmp_path / "a.yaml", BIG)
+    assert caught.value.line == 4
+    assert "invalid YAML" in caught.value.message
+
+
+def test_invalid_json_reports_line_and_column(tmp_path):
+    write_files(tmp_path, {"a.json": '{\n  "openapi": "3.0.3",\n  "info": {,}\n}\n'})
+    with pytest.raises(LoadError) as caught:
+        load_file(tmp_path / "a.json", BIG)
+    assert (caught.value.line, caught.value.column) == (3, 12)
+
+
+def test_file_over_max_size_is_not_loaded(tmp_path):
+    write_files(tmp_path, {"a.json": json.dumps(minimal_spec())})
+    with pytest.raises(LoadError, match="max_spec_size"):
+        load_file(tmp_path / "a.json", 100)
+
+
+def test_yaml_alias_bomb_is_refused(tmp_path):
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for i in range(1, 9):
+        refs = ", ".join([f"*a{i - 1}"] * 10)
+        lines.append(f"a{i}: &a{i} [{refs}]")
+    write_files(tmp_path, {"bomb.yaml": "\n".join(lines) + "\n"})
+    with pytest.raises(LoadError, match="aliases expand"):
+        load_file(tmp_path / "bomb.yaml", BIG)
+
+
+def test_recursive_yaml_alias_is_refused(tmp_path):
+    write_files(tmp_path, {"loop.yaml": "a: &a\n  b: *a\n"})
+    with pytest.raises(LoadError, match="refers to a node that contains it"):
+        load_file(tmp_path / "loop.yaml", BIG)
+
+
+def test_deep_nesting_is_a_load_error(tmp_path):
+    write_files(tmp_path, {"deep.json": "[" * 100_000 + "]" * 100_000})
+    with pytest.raises(LoadError):
+        load_file(tmp_path / "deep.json", BIG)
+
+
+def test_unparseable_spec_is_a_located_structure_finding(tmp_path):
+    write_files(tmp_path, {"openapi.yaml": "openapi: 3.0.3\ninfo: {title: x\n"})
+    reading = _read(tmp_path, "openapi.yaml")
+    assert reading.model is None
+    (finding,) = reading.findings
+    assert (finding.rule, finding.finding_class, finding.file) == (
+        "oas-parse",
+        "structure",
+        "openapi.yaml",
+    )
+    assert finding.line == 3
+
+
+def test_document_without_openapi_key_is_not_an_api(tmp_path):
+    write_files(tmp_path, {"openapi.yaml": {"rules": {"x": 1}}})
+    assert read_spec(tmp_path / "openapi.yaml", tmp_path, BIG) is None
+
+
+# -- locating --------------------------------------------------------------------------
+
+
+def test_pointer_round_trip():
+    tokens = ["paths", "/pets/{id}", "get", "x~y"]
+    assert to_pointer(tokens) == "#/paths/~1pets~1{id}/get/x~0y"
+    assert from_pointer(to_pointer(tokens)) == tokens
+
+
+def test_json_locator_finds_keys_in_minified_json(tmp_path):
+    spec = minimal_spec()
+    text = json.dumps(spec, separators=(",", ":"))
+    write_files(tmp_path, {"a.json": text})
+    loaded = load_file(tmp_path / "a.json", BIG)
+    line, column = loaded.locator.locate(["paths", "/pets", "get", "responses"])
+    assert line == 1
+    assert text[column - 1 :].startswith('"responses"')
+
+
+def test_json_locator_lines_in_pretty_json(tmp_path):
+    text = json.dumps(minimal_spec(), indent=2)
+    write_files(tmp_path, {"a.json": text})
+    loaded = load_file(tmp_path / "a.json", BIG)
+    line, column = loaded.locator.locate(["paths", "/pets", "get", "summary"])
+    assert text.splitlines()[line - 1][column - 1 :].startswith('"summary"')
+
+
+def test_yaml_locator_points_at_the_key(tmp_path):
+    write_files(tmp_path, {"a.yaml": minimal_spec()})
+    loaded = load_file(tmp_path / "a.yaml", BIG)
+    line, column = loaded.locator.locate(["paths", "/pets", "get", "operationId"])
+    text = (tmp_path / "a.yaml").read_text().splitlines()
+    assert text[line - 1][column - 1 :].startswith("operationId")
+
+
+# -- bundling --------------------------------------------------------------------------
+
+
+def _external_spec() -> dict:
+    spec = minimal_spec()
+    spec["paths"]["/pets"]["get"]["responses"]["200"]["content"] = {
+        "application/json": {"schema": {"$ref": "schemas/pet.yaml"}}
+    }
+    return spec
+
+
+def test_external_refs_are_bundled_and_findings_point_into_their_file(tmp_path):
+    write_files(
+        tmp_path,
+        {
+            "openapi.yaml": _external_spec(),
+            "schemas/pet.yaml": {
+                "type": "object",
+                "properties": {"owner": {"$ref": "#/definitions/Owner"}, "bad": {"type": "strnig"}},
+                "definitions": {"Owner": {"type": "string"}},
+            },
+        },
+    )
+    reading = _read(tmp_path, "openapi.yaml")
+    schema = reading.document["paths"]["/pets"]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ]["schema"]
+    assert schema["properties"]["owner"] == {"type": "string"}
+    structure = [f for f in reading.findings if f.finding_class == "structure"]
+    assert structure
+    assert structure[0].file == "schemas/pet.yaml"
+    assert structure[0].pointer == "#/properties/bad/type"
+    assert (
+        (tmp_path / "schemas/pet.yaml")
+        .read_text()
+        .splitlines()[structure[0].line - 1]
+        .strip()
+        .startswith("type: strnig")
+    )
+
+
+def test_ref_leaving_the_source_is_refused(tmp_path):
+    root = tmp_path / "repo"
+    spec = _external_spec()
+    spec["paths"]["/pets"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = {
+        "$ref": "../secret.yaml"
+    }
+    write_files(root, {"openapi.yaml": spec})
+    write_files(tmp_path, {"secret.yaml": {"type": "string", "description": "TOP-SECRET-VALUE"}})
+    reading = _read(root, "openapi.yaml")
+    (finding,) = [f for f in reading.findings if f.rule == "oas-refs-resolve"]
+    assert "leaves the source" in finding.message
+    assert finding.file == "openapi.yaml"
+    assert finding.line is not None
+    assert "TOP-SECRET-VALUE" not in json.dumps(reading.document)
+
+
+def test_unresolved_local_ref_is_a_structure_finding(tmp_path):
+    spec = _external_spec()
+    spec["paths"]["/pets"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = {
+        "$ref": "#/components/schemas/Nope"
+    }
+    write_files(tmp_path, {"openapi.json": spec})
+    reading = _read(tmp_path, "openapi.json")
+    (finding,) = reading.findings
+    assert finding.finding_class == "structure"
+    assert "does not resolve" in finding.message
+    assert finding.pointer == "#/paths/~1pets/get/responses/200/content/application~1json/schema"
+
+
+def test_url_ref_on_a_host_not_allowed_is_not_fetched(tmp_path):
+    spec = _external_spec()
+    spec["paths"]["/pets"]["get"]["responses"]["200"]["content"]["application/json"]["schema"] = {
+        "$ref": "https://schemas.invalid/pet.json"
+    }
+    write_files(tmp_path, {"openapi.yaml": spec})
+    reading = _read(tmp_path, "openapi.yaml")
+    assert any("not in allow_hosts" in f.message for f in reading.findings)
+
+
+def test_cycle_across_files_becomes_a_local_ref(tmp_path):
+    write_files(
+        tmp_path,
+        {
+            "openapi.yaml": _external_spec(),
+            "schemas/pet.yaml": {"type": "object", "properties": {"parent": {"$ref": "pet.yaml"}}},
+        },
+    )
+    reading = _read(tmp_path, "openapi.yaml")
+    schema = reading.document["paths"]["/pets"]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ]["schema"]
+    assert schema["properties"]["parent"] == {
+        "$ref": "#/paths/~1pets/get/responses/200/content/application~1json/schema"
+    }
+    assert not [f for f in reading.findings if f.finding_class == "structure"]
+
+
+# -- validating ------------------------------------------------------------------------
+
+
+def test_bad_default_is_an_example_finding_at_the_default(tmp_path):
+    spec = minimal_spec()
+    spec["paths"]["/pets"]["get"]["parameters"] = [
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "default": "ten"}}
+    ]
+    write_files(tmp_path, {"openapi.yaml": spec})
+    reading = _read(tmp_path, "openapi.yaml")
+    (finding,) = reading.findings
+    assert finding.finding_class == "example"
+    assert finding.pointer == "#/paths/~1pets/get/parameters/0/schema/default"
+
+
+def test_missing_required_field_is_explained(tmp_path):
+    spec = minimal_spec()
+    spec["paths"]["/pets"]["get"]["parameters"] = [{"name": "limit", "schema": {"type": "integer"}}]
+    write_files(tmp_path, {"openapi.yaml": spec})
+    reading = _read(tmp_path, "openapi.yaml")
+    structure = [f for f in reading.findings if f.finding_class == "structure"]
+    assert structure[0].message == "'in' is a required property"
+    assert structure[0].pointer == "#/paths/~1pets/get/parameters/0"
+
+
+def test_unknown_version_is_a_structure_finding(tmp_path):
+    write_files(tmp_path, {"openapi.yaml": minimal_spec(version="4.0.0")})
+    reading = _read(tmp_path, "openapi.yaml")
+    assert [f.finding_class for f in reading.findings] == ["structure"]
+    assert "not OpenAPI 2.0, 3.0 or 3.1" in reading.findings[0].message
+
+
+def test_validator_crash_is_a_tool_finding(tmp_path):
+    spec = minimal_spec()
+    spec["paths"]["x-extension"] = "a string"
+    write_files(tmp_path, {"openapi.yaml": spec})
+    reading = _read(tmp_path, "openapi.yaml")
+    findings = [f for f in reading.findings if f.rule == "oas-valid"]
+    assert findings
+    assert {f.finding_class for f in findings} <= {"tool", "structure"}
+    assert reading.model is not None
+
+
+def test_valid_document_has_no_findings(tmp_path):
+    write_files(tmp_path, {"openapi.yaml": minimal_spec()})
+    document = bundle_spec(load_file(tmp_path / "openapi.yaml", BIG), tmp_path, BIG)
+    assert validate_document(document) == []
+
+
+# -- normalizing -----------------------------------------------------------------------
+
+
+def test_swagger_2_body_form_and_security_are_normalized():
+    doc = {
+        "swagger": "2.0",
+        "info": {"title": "Old", "version": "1"},
+        "host": "api.example.com",
+        "basePath": "/v1",
+        "schemes": ["https"],
+        "consumes": ["application/json"],
+        "securityDefinitions": {
+            "oauth": {
+                "type": "oauth2",
+                "flow": "accessCode",
+                "authorizationUrl": "https://a",
+                "tokenUrl": "https://t",
+                "scopes": {"read": "Read"},
+            },
+            "basic": {"type": "basic"},
+        },
+        "paths": {
+            "/items": {
+                "post": {
+                    "operationId": "createItem",
+                    "parameters": [
+                        {
+                            "in": "body",
+                            "name": "body",
+                            "required": True,
+                            "schema": {"$ref": "#/definitions/Item"},
+                        }
+                    ],
+                    "responses": {
+                        "201": {"description": "Created", "schema": {"$ref": "#/definitions/Item"}}
+                    },
+                }
+            },
+            "/upload": {
+                "post": {
+                    "parameters": [
+                        {"in": "formData", "name": "file", "type": "file", "required": True},
+                        {
+                            "in": "query",
+                            "name": "tags",
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "collectionFormat": "multi",
+                        },
+                    ],
+                    "responses": {"200": {"description": "OK"}},
+                }
+            },
+        },
+        "definitions": {"Item": {"type": "object", "properties": {"id": {"type": "integer"}}}},
+    }
+    model = normalize(doc)
+    assert [s.url for s in model.servers] == ["https://api.example.com/v1"]
+    create, upload = model.operations
+    assert create.anchor == "op-createitem"
+    assert create.request_body is not None
+    assert create.request_body.content[0].media_type == "application/json"
+    assert type_label(model, create.request_body.content[0].schema) == "Item"
+    assert type_label(model, create.responses[0].content[0].schema) == "Item"
+    assert upload.anchor == "op-post-upload"
+    assert upload.request_body is not None
+    assert upload.request_body.content[0].media_type == "multipart/form-data"
+    (tags,) = upload.parameters
+    assert (tags.style, tags.explode) == ("form", True)
+    assert {s.key: (s.type, s.scheme) for s in model.security_schemes} == {
+        "oauth": ("oauth2", ""),
+        "basic": ("http", "basic"),
+    }
+    assert model.scheme("oauth").flows[0].kind == "authorizationCode"
+
+
+def test_openapi_3_1_webhooks_and_type_arrays():
+    doc = {
+        "openapi": "3.1.0",
+        "info": {"title": "New", "version": "1"},
+        "webhooks": {
+            "petAdded": {
+                "post": {
+                    "requestBody": {
+                        "content": {"application/json": {"schema": {"type": ["string", "null"]}}}
+                    },
+                    "responses": {"200": {"description": "ok"}},
+                }
+            }
+        },
+        "components": {"schemas": {"N": {"type": "integer", "exclusiveMinimum": 0}}},
+    }
+    model = normalize(doc)
+    (hook,) = model.webhooks
+    assert hook.is_webhook
+    assert hook.request_body is not None
+    schema = hook.request_body.content[0].schema
+    facts = schema_facts(model, schema)
+    assert (facts.types, facts.nullable) == (["string"], True)
+    assert schema_facts(model, {"$ref": "#/components/schemas/N"}).constraints == [(">", "0")]
+
+
+def test_path_level_parameters_are_merged_and_overridden():
+    doc = minimal_spec()
+    doc["paths"]["/pets"]["parameters"] = [
+        {"name": "limit", "in": "query", "description": "path level"},
+        {"name": "trace", "in": "header"},
+    ]
+    doc["paths"]["/pets"]["get"]["parameters"] = [
+        {"name": "limit", "in": "query", "description": "operation level"}
+    ]
+    (op,) = normalize(doc).operations
+    assert {(p.name, p.description) for p in op.parameters} == {
+        ("limit", "operation level"),
+        ("trace", ""),
+    }
+
+
+def test_duplicate_operation_ids_get_distinct_anchors():
+    doc = minimal_spec()
+    doc["paths"]["/cats"] = {
+        "get": {"operationId": "listPets", "responses": {"200": {"description": "x"}}}
+    }
+    anchors = [op.anchor for op in normalize(doc).operations]
+    assert anchors == ["op-listpets", "op-listpets-2"]
+
+
+def test_normalize_survives_nonsense():
+    model = normalize(
+        {
+            "openapi": "3.0.0",
+            "info": "x",
+            "paths": {"/a": {"get": "nope", "parameters": "bad"}, "/b": []},
+            "tags": [1, None],
+        }
+    )
+    assert [op.path for op in model.operations] == ["/a"]

@@ -1,0 +1,361 @@
+"""Real MkDocs builds of small portals, asserted on their HTML."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from .conftest import build_site, minimal_spec, write_files
+
+# -- a portal of three local repositories ---------------------------------------------
+
+
+@pytest.fixture
+def three_repos(tmp_path):
+    pets = minimal_spec(
+        "Pets", servers=[{"url": "https://pets.example.com/v1", "description": "Production"}]
+    )
+    pets["tags"] = [{"name": "pets", "description": "Everything about **pets**."}]
+    pets["paths"]["/pets/{petId}"] = {
+        "get": {
+            "operationId": "getPet",
+            "summary": "Get a pet",
+            "tags": ["pets"],
+            "parameters": [
+                {
+                    "name": "petId",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer", "format": "int64"},
+                }
+            ],
+            "responses": {
+                "200": {"description": "The pet."},
+                "404": {"description": "No such pet."},
+            },
+        }
+    }
+    pets["components"] = {
+        "securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}}
+    }
+    write_files(
+        tmp_path / "repos/pets",
+        {"openapi.yaml": pets, "node_modules/dep/openapi.yaml": minimal_spec("Hidden")},
+    )
+    write_files(
+        tmp_path / "repos/shop",
+        {
+            "services/orders/api.openapi.json": minimal_spec("Orders"),
+            "services/billing/openapi.yaml": minimal_spec("Billing"),
+            "config/openapi.yaml": {"extends": "recommended"},
+        },
+    )
+    broken = minimal_spec("Broken")
+    broken["paths"]["/pets"]["get"]["responses"] = {}
+    write_files(tmp_path / "repos/broken", {"openapi.yaml": broken})
+    return {
+        "sources": [
+            {"name": "pets", "path": "repos/pets"},
+            {"name": "shop", "path": "repos/shop"},
+            {"name": "broken", "path": "repos/broken"},
+        ]
+    }
+
+
+def test_catalog_lists_every_api(tmp_path, three_repos):
+    site = build_site(tmp_path, three_repos)
+    rows = site.soup("apis/index.html").select("tr.mp-catalog-row")
+    by_id = {row["data-api-id"]: row for row in rows}
+    assert set(by_id) == {
+        "pets",
+        "shop-services-orders-api-openapi",
+        "shop-services-billing-openapi",
+        "broken",
+    }
+    pets = [cell.get_text(" ", strip=True) for cell in by_id["pets"].select("td")]
+    assert pets[:5] == ["Pets", "1.0.0", "OpenAPI 3.0.3", "2", "valid"]
+    assert "pets" in pets[5]
+    assert "invalid" in by_id["broken"].get_text()
+    link = by_id["pets"].select_one("a")["href"]
+    assert (site.dir / "apis" / link / "index.html").exists()
+
+
+def test_api_page_has_overview_operations_and_anchors(tmp_path, three_repos):
+    site = build_site(tmp_path, three_repos)
+    page = site.article("apis/pets/index.html")
+    assert page.select_one("h1").get_text(strip=True).startswith("Pets")
+    assert "https://pets.example.com/v1" in page.select_one("table.mp-servers").get_text()
+    assert "X-Key" in page.select_one("dl.mp-auth").get_text()
+    tag = page.select_one("h2#tag-pets")
+    assert tag is not None
+    assert page.select_one(".mp-tag-description strong").get_text() == "pets"
+    operation = page.select_one("h3#op-getpet")
+    assert operation is not None
+    block = operation.find_parent(class_="mp-operation")
+    assert "GET" in block.select_one(".mp-method").get_text()
+    assert block.select_one("code.mp-path").get_text() == "/pets/{petId}"
+    row = [td.get_text(strip=True) for td in block.select("table.mp-parameters tbody td")]
+    assert row[:4] == ["petId", "path", "integer (int64)", "yes"]
+    statuses = [
+        td.get_text(strip=True) for td in block.select("table.mp-responses tbody td:first-child")
+    ]
+    assert statuses == ["200", "404"]
+    toc = [a["href"] for a in site.soup("apis/pets/index.html").select("nav.md-nav--secondary a")]
+    assert "#op-getpet" in toc
+
+
+def test_invalid_spec_shows_findings_with_line_and_pointer(tmp_path, three_repos):
+    site = build_site(tmp_path, three_repos)
+    page = site.article("apis/broken/index.html")
+    rows = page.select("table.mp-findings tbody tr")
+    assert rows
+    text = rows[0].get_text(" ", strip=True)
+    source = (tmp_path / "repos/broken/openapi.yaml").read_text().splitlines()
+    line = next(i for i, t in enumerate(source, 1) if t.strip().startswith("responses"))
+    assert f"openapi.yaml:{line}" in text
+    assert "#/paths/~1pets/get/responses" in text
+    assert "structure" in text
+
+
+def test_non_api_and_hidden_files_are_skipped(tmp_path, three_repos, caplog):
+    caplog.set_level(logging.INFO)
+    site = build_site(tmp_path, three_repos)
+    assert "Hidden" not in site.html("apis/index.html")
+    assert "config/openapi.yaml has no top-level 'openapi' or 'swagger' key" in caplog.text
+
+
+def test_spec_is_downloadable_as_loaded(tmp_path, three_repos):
+    site = build_site(tmp_path, three_repos)
+    document = json.loads((site.dir / "apis/pets/openapi.json").read_text())
+    assert document["info"]["title"] == "Pets"
+    href = site.article("apis/pets/index.html").select_one("a.mp-download")["href"]
+    assert (site.dir / "apis/pets" / href).exists()
+
+
+def test_pages_are_virtual(tmp_path, three_repos):
+    build_site(tmp_path, three_repos)
+    assert sorted(p.name for p in (tmp_path / "docs").iterdir()) == ["index.md"]
+
+
+def test_nav_gets_an_apis_section(tmp_path, three_repos):
+    site = build_site(tmp_path, three_repos)
+    nav = site.soup("index.html").select_one("nav.md-nav--primary")
+    text = nav.get_text(" ", strip=True)
+    assert "APIs" in text
+    assert "Pets" in text
+    assert "API catalog" in text
+
+
+def test_user_nav_that_places_the_pages_is_kept(tmp_path, three_repos):
+    site = build_site(
+        tmp_path, three_repos, nav=[{"Home": "index.md"}, {"Our APIs": "apis/index.md"}]
+    )
+    nav = site.soup("index.html").select_one("nav.md-nav--primary")
+    text = nav.get_text(" ", strip=True)
+    assert "Our APIs" in text
+    assert "Pets" not in text
+
+
+def test_user_nav_without_the_pages_gets_the_section(tmp_path, three_repos):
+    three_repos["nav_title"] = "Service APIs"
+    site = build_site(tmp_path, three_repos, nav=[{"Home": "index.md"}])
+    text = site.soup("index.html").select_one("nav.md-nav--primary").get_text(" ", strip=True)
+    assert "Service APIs" in text
+    assert "Pets" in text
+
+
+def test_builtin_mkdocs_theme(tmp_path, three_repos):
+    site = build_site(tmp_path, three_repos, theme={"name": "mkdocs"})
+    page = site.soup("apis/pets/index.html")
+    assert page.select_one("h3#op-getpet") is not None
+    assert page.select_one("link[href$='assets/platform.css']") is not None
+    assert "Pets" in page.select_one("title").get_text()
+
+
+def test_output_prefix(tmp_path, three_repos):
+    three_repos["output"] = "reference/apis"
+    site = build_site(tmp_path, three_repos)
+    assert (site.dir / "reference/apis/pets/index.html").exists()
+    assert (site.dir / "reference/apis/assets/platform.css").exists()
+
+
+def test_strict_build_passes_with_findings(tmp_path, three_repos):
+    # build_site builds with strict=True; a finding must never be a MkDocs warning.
+    site = build_site(tmp_path, three_repos, strict=True)
+    assert site.article("apis/broken/index.html").select("table.mp-findings tbody tr")
+
+
+def test_user_page_wins_over_a_generated_one(tmp_path, three_repos):
+    write_files(tmp_path / "docs", {"apis/index.md": "# Our own catalog\n"})
+    site = build_site(tmp_path, three_repos)
+    assert "Our own catalog" in site.html("apis/index.html")
+    assert site.article("apis/pets/index.html").select_one("h3#op-getpet") is not None
+
+
+# -- a hostile spec --------------------------------------------------------------------
+
+SCRIPT = "<script>window.__pwned = 1</script>"
+IMG = '<img src="x" onerror="window.__pwned = 1">'
+JS_LINK = "[click](javascript:window.__pwned=1)"
+SNIPPET = '--8<-- "/etc/passwd"'
+MACRO = "{{ 7 * 191 }}"
+ATTR = '{: onclick="window.__pwned = 1" }'
+PAYLOAD = f"{SCRIPT} {IMG} {JS_LINK}\n\n{SNIPPET}\n\n{MACRO} {ATTR}"
+ONE_LINE = f"{SCRIPT}{IMG}{MACRO}{ATTR}{SNIPPET}"
+
+
+def hostile_spec() -> dict:
+    """A valid-enough spec with a payload in every kind of string the portal shows."""
+    schema = {
+        "type": "object",
+        "title": ONE_LINE,
+        "description": PAYLOAD,
+        "properties": {
+            ONE_LINE: {
+                "type": "string",
+                "description": PAYLOAD,
+                "example": ONE_LINE,
+                "enum": [ONE_LINE],
+            }
+        },
+    }
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": f"Hostile {ONE_LINE}",
+            "version": ONE_LINE,
+            "description": PAYLOAD,
+            "termsOfService": "javascript:window.__pwned=1",
+            "contact": {"name": ONE_LINE, "url": "javascript:window.__pwned=1", "email": ONE_LINE},
+            "license": {"name": ONE_LINE, "url": "javascript:window.__pwned=1"},
+        },
+        "externalDocs": {"url": "javascript:window.__pwned=1", "description": PAYLOAD},
+        "servers": [
+            {
+                "url": f"https://x/{ONE_LINE}",
+                "description": PAYLOAD,
+                "variables": {
+                    ONE_LINE: {"default": ONE_LINE, "enum": [ONE_LINE], "description": PAYLOAD}
+                },
+            }
+        ],
+        "tags": [{"name": ONE_LINE, "description": PAYLOAD}],
+        "paths": {
+            f"/pets/{ONE_LINE}": {
+                "post": {
+                    "operationId": ONE_LINE,
+                    "summary": ONE_LINE,
+                    "description": PAYLOAD,
+                    "tags": [ONE_LINE],
+                    "parameters": [
+                        {
+                            "name": ONE_LINE,
+                            "in": "query",
+                            "description": PAYLOAD,
+                            "schema": {"type": "string", "default": ONE_LINE, "pattern": ONE_LINE},
+                            "example": ONE_LINE,
+                        }
+                    ],
+                    "requestBody": {
+                        "description": PAYLOAD,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Evil"},
+                                "example": {ONE_LINE: ONE_LINE},
+                            }
+                        },
+                    },
+                    "responses": {
+                        "200": {
+                            "description": PAYLOAD,
+                            "headers": {
+                                ONE_LINE: {"description": PAYLOAD, "schema": {"type": "string"}}
+                            },
+                            "content": {ONE_LINE: {"schema": schema}},
+                        },
+                    },
+                    "security": [{ONE_LINE: []}],
+                }
+            }
+        },
+        "components": {
+            "schemas": {"Evil": schema},
+            "securitySchemes": {
+                ONE_LINE: {
+                    "type": "apiKey",
+                    "in": "header",
+                    "name": ONE_LINE,
+                    "description": PAYLOAD,
+                }
+            },
+        },
+    }
+
+
+@pytest.fixture
+def hostile_site(tmp_path):
+    write_files(tmp_path / "repos/evil", {"openapi.json": hostile_spec()})
+    write_files(tmp_path / "docs", {"index.md": "# Home\n\nSix times seven is {{ 6 * 7 }}.\n"})
+    plugin = {"sources": [{"name": "evil", "path": "repos/evil"}]}
+    return build_site(
+        tmp_path,
+        plugin,
+        markdown_extensions=[
+            "attr_list",
+            {"pymdownx.snippets": {"base_path": ["/"], "check_paths": False}},
+        ],
+        plugins=["search", "macros", {"platform": plugin}],
+    )
+
+
+def _assert_harmless(html: str) -> None:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for script in soup.find_all("script"):
+        assert "__pwned" not in script.get_text()
+        assert "__pwned" not in (script.get("src") or "")
+    for element in soup.find_all(True):
+        for name, value in element.attrs.items():
+            text = " ".join(value) if isinstance(value, list) else str(value)
+            assert not name.lower().startswith("on") or "__pwned" not in text, (element.name, name)
+            if name in ("href", "src", "action", "formaction"):
+                assert not text.strip().lower().startswith("javascript:"), (
+                    element.name,
+                    name,
+                    text,
+                )
+    assert "root:x:0:0" not in html
+    assert str(7 * 191) not in html
+
+
+def test_hostile_spec_leaves_no_trace(hostile_site):
+    site = hostile_site
+    pages = [p.relative_to(site.dir).as_posix() for p in site.dir.rglob("*.html")]
+    assert "apis/evil/index.html" in pages
+    for rel in pages:
+        _assert_harmless(site.html(rel))
+    page = site.article("apis/evil/index.html")
+    text = page.get_text()
+    # The payloads are shown as text, literally: escaped, not executed, not interpreted.
+    assert MACRO in text
+    assert SNIPPET in text
+    assert "<script>window.__pwned = 1</script>" in text
+    assert "onclick" in text
+    # Macros still ran on the user's own page.
+    assert "Six times seven is 42." in site.article("index.html").get_text()
+
+
+def test_hostile_spec_search_index_is_harmless(hostile_site):
+    index = (hostile_site.dir / "search/search_index.json").read_text()
+    docs = json.loads(index)["docs"]
+    ours = [d for d in docs if d["location"].startswith("apis/evil/")]
+    assert ours
+    for doc in ours:
+        # Material's search shows these strings as HTML: they must be escaped there.
+        assert "<script" not in doc["text"]
+        assert "<img" not in doc["text"]
+        assert "<script" not in doc["title"]
+    assert "root:x:0:0" not in index
