@@ -86,7 +86,7 @@ def test_api_page_has_overview_operations_and_anchors(tmp_path, three_repos):
     site = build_site(tmp_path, three_repos)
     page = site.article("apis/pets/index.html")
     assert page.select_one("h1").get_text(strip=True).startswith("Pets")
-    assert "https://pets.example.com/v1" in page.select_one("table.mp-servers").get_text()
+    assert "https://pets.example.com/v1" in page.select_one(".mp-servers table").get_text()
     assert "X-Key" in page.select_one("dl.mp-auth").get_text()
     tag = page.select_one("h2#tag-pets")
     assert tag is not None
@@ -96,10 +96,10 @@ def test_api_page_has_overview_operations_and_anchors(tmp_path, three_repos):
     block = operation.find_parent(class_="mp-operation")
     assert "GET" in block.select_one(".mp-method").get_text()
     assert block.select_one("code.mp-path").get_text() == "/pets/{petId}"
-    row = [td.get_text(strip=True) for td in block.select("table.mp-parameters tbody td")]
+    row = [td.get_text(strip=True) for td in block.select(".mp-parameters table tbody td")]
     assert row[:4] == ["petId", "path", "integer (int64)", "yes"]
     statuses = [
-        td.get_text(strip=True) for td in block.select("table.mp-responses tbody td:first-child")
+        td.get_text(strip=True) for td in block.select(".mp-responses table tbody td:first-child")
     ]
     assert statuses == ["200", "404"]
     toc = [a["href"] for a in site.soup("apis/pets/index.html").select("nav.md-nav--secondary a")]
@@ -109,7 +109,7 @@ def test_api_page_has_overview_operations_and_anchors(tmp_path, three_repos):
 def test_invalid_spec_shows_findings_with_line_and_pointer(tmp_path, three_repos):
     site = build_site(tmp_path, three_repos)
     page = site.article("apis/broken/index.html")
-    rows = page.select("table.mp-findings tbody tr")
+    rows = page.select(".mp-findings table tbody tr")
     assert rows
     text = rows[0].get_text(" ", strip=True)
     source = (tmp_path / "repos/broken/openapi.yaml").read_text().splitlines()
@@ -184,7 +184,7 @@ def test_output_prefix(tmp_path, three_repos):
 def test_strict_build_passes_with_findings(tmp_path, three_repos):
     # build_site builds with strict=True; a finding must never be a MkDocs warning.
     site = build_site(tmp_path, three_repos, strict=True)
-    assert site.article("apis/broken/index.html").select("table.mp-findings tbody tr")
+    assert site.article("apis/broken/index.html").select(".mp-findings table tbody tr")
 
 
 def test_user_page_wins_over_a_generated_one(tmp_path, three_repos):
