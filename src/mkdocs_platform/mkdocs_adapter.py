@@ -131,6 +131,7 @@ def apply_rendered_page(
     if plan is None or page.file.generated_by is None:
         return html
     rendered = renderer.render(plan, _MkDocsLinks(page, files))
+    page.edit_url = plan.edit_url
     page.toc = get_toc(_toc_tokens(rendered.toc))  # type: ignore[arg-type]
     return str(rendered.html)
 

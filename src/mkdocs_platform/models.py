@@ -136,8 +136,14 @@ class Source:
     """The branch built, when the ref is a branch."""
     stale: bool = False
     """True when the checkout is an older one because fetching failed."""
-    findings: tuple[Finding, ...] = ()
-    """Problems met while fetching."""
+    stale_reason: str = ""
+    """Why fetching failed, for the notice on its pages."""
+    view_template: str | None = None
+    """URL template showing a file at a commit (`{commit}`, `{ref}`, `{path}`)."""
+    edit_template: str | None = None
+    """URL template editing a file on the branch (`{ref}`, `{path}`)."""
+    line_template: str = ""
+    """Fragment of a view URL showing one line (`#L{line}`), when the host form is known."""
 
     @property
     def name(self) -> str:

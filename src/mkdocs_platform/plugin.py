@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import ConfigurationError
+from mkdocs.exceptions import ConfigurationError, PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
@@ -21,6 +21,7 @@ from mkdocs_platform.mkdocs_adapter import (
 )
 from mkdocs_platform.portal import PortalError, build_portal
 from mkdocs_platform.render.site import PortalRenderer, PortalSite
+from mkdocs_platform.sources import SourceError
 
 
 class PlatformPlugin(BasePlugin[PlatformConfig]):
@@ -46,6 +47,8 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
             raise ConfigurationError(
                 f"Config value 'plugins': Plugin 'platform' option 'sources': {exc}"
             ) from None
+        except SourceError as exc:
+            raise PluginError(f"platform: {exc}") from None
         self.renderer = PortalRenderer(portal)
         self.site = self.renderer.plan()
         config.extra_css.append(self.site.css_uri)

@@ -8,7 +8,7 @@ from mkdocs_platform.discovery.ids import RESERVED_IDS, default_api_id
 from mkdocs_platform.discovery.specs import find_spec_files, missing_explicit_specs
 from mkdocs_platform.models import ApiEntry, Portal, PortalSettings, Source, SpecFile
 from mkdocs_platform.openapi import read_spec
-from mkdocs_platform.sources import SourceError, resolve_sources
+from mkdocs_platform.sources import resolve_sources
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
 
@@ -71,12 +71,10 @@ def build_portal(settings: PortalSettings) -> Portal:
     """Resolve sources, find and read every spec, and check the result is consistent.
 
     Raises:
-        PortalError: on a mistake in the configuration (a missing path or spec, clashing ids).
+        PortalError: on a mistake in the configuration (a missing spec, clashing ids).
+        SourceError: when a source cannot be made available (it names the source and why).
     """
-    try:
-        sources = resolve_sources(settings)
-    except SourceError as exc:
-        raise PortalError(str(exc)) from None
+    sources = resolve_sources(settings)
     entries: list[tuple[SpecFile, ApiEntry]] = []
     for source in sources:
         entries.extend(_read_source(source, settings))

@@ -20,6 +20,7 @@ from mkdocs_platform.models import SEVERITY_ORDER, ApiEntry, Finding, Portal
 from mkdocs_platform.openapi import schema as schemas
 from mkdocs_platform.openapi.model import slugify
 from mkdocs_platform.render.markdown import plain_title, render_inline, render_markdown
+from mkdocs_platform.sources import file_links
 
 PageKind = Literal["catalog", "api"]
 
@@ -48,6 +49,8 @@ class PagePlan:
     """Which template renders it."""
     api_id: str | None = None
     """The API it is about, for API pages."""
+    edit_url: str | None = None
+    """Where to edit what the page shows, in its own repository; None for portal-wide pages."""
 
 
 @dataclass
@@ -212,7 +215,13 @@ class PortalRenderer:
         nav.children.append(NavNode(title="API catalog", src_uri=self.catalog_uri))
         for api in self.portal.apis:
             pages.append(
-                PagePlan(src_uri=self.api_uri(api.id), title=api.title, kind="api", api_id=api.id)
+                PagePlan(
+                    src_uri=self.api_uri(api.id),
+                    title=api.title,
+                    kind="api",
+                    api_id=api.id,
+                    edit_url=file_links(api.source, api.spec_path)[1],
+                )
             )
             nav.children.append(NavNode(title=api.title, src_uri=self.api_uri(api.id)))
             if api.document is not None:
@@ -244,6 +253,7 @@ class PortalRenderer:
                 api=api,
                 model=api.model,
                 findings=_sorted_findings(api.findings),
+                view_url=lambda path, line=None: file_links(api.source, path, line)[0],
                 type_label=lambda s: schemas.type_label(api.model, s) if api.model else "",
                 facts=lambda s: (
                     schemas.schema_facts(api.model, s) if api.model else schemas.SchemaFacts()
