@@ -167,6 +167,35 @@ class SpecFile:
         return self.path.relative_to(self.source.root).as_posix()
 
 
+@dataclass(frozen=True)
+class CatalogEntity:
+    """A Backstage catalog entity (`kind: API` or `kind: Component`) as read from its file."""
+
+    kind: str
+    """`API` or `Component`."""
+    name: str
+    """`metadata.name`, lowercased."""
+    file: str
+    """Path of the catalog file, relative to its source's root."""
+    line: int
+    """1-based line where the entity's document starts."""
+    title: str = ""
+    description: str = ""
+    owner: str = ""
+    """`spec.owner`, as written (`group:payments-team` or `payments-team`)."""
+    lifecycle: str = ""
+    system: str = ""
+    tags: tuple[str, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()
+    """(title, url) pairs from `metadata.links`."""
+    provides: tuple[str, ...] = ()
+    """For components: the APIs they provide (`spec.providesApis`)."""
+    consumes: tuple[str, ...] = ()
+    """For components: the APIs they consume (`spec.consumesApis`)."""
+    source: str = ""
+    """Name of the source the file is in."""
+
+
 @dataclass
 class ApiEntry:
     """One API of the portal: where it comes from, what loading it gave, and its findings."""
@@ -183,6 +212,31 @@ class ApiEntry:
     """The spec as loaded (external `$ref`s bundled in), for download."""
     findings: list[Finding] = field(default_factory=list)
     """Every problem found, located."""
+    catalog: CatalogEntity | None = None
+    """The catalog entity describing the API, when a `catalog-info.yaml` does."""
+    providers: list[CatalogEntity] = field(default_factory=list)
+    """Components that provide the API."""
+    consumers: list[CatalogEntity] = field(default_factory=list)
+    """Components that consume the API."""
+
+    @property
+    def owner(self) -> str:
+        """The owner from the catalog, else the spec's `x-owner`, else ''."""
+        if self.catalog is not None and self.catalog.owner:
+            return self.catalog.owner
+        if self.model is not None:
+            owner = self.model.extensions.get("x-owner")
+            if isinstance(owner, str):
+                return owner
+        return ""
+
+    @property
+    def lifecycle(self) -> str:
+        return self.catalog.lifecycle if self.catalog is not None else ""
+
+    @property
+    def system(self) -> str:
+        return self.catalog.system if self.catalog is not None else ""
 
     @property
     def loaded(self) -> bool:
@@ -195,6 +249,8 @@ class ApiEntry:
 
     @property
     def title(self) -> str:
+        if self.catalog is not None and self.catalog.title:
+            return self.catalog.title
         if self.model is not None and self.model.title:
             return self.model.title
         return self.id
