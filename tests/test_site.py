@@ -74,9 +74,22 @@ def test_catalog_lists_every_api(tmp_path, three_repos):
         "shop-services-billing-openapi",
         "broken",
     }
-    pets = [cell.get_text(" ", strip=True) for cell in by_id["pets"].select("td")]
-    assert pets[:5] == ["Pets", "1.0.0", "OpenAPI 3.0.3", "2", "valid"]
-    assert "pets" in pets[5]
+    headers = [th.get_text(strip=True) for th in site.soup("apis/index.html").select("thead th")]
+    pets = dict(
+        zip(
+            headers,
+            (cell.get_text(" ", strip=True) for cell in by_id["pets"].select("td")),
+            strict=True,
+        )
+    )
+    assert (pets["API"], pets["Version"], pets["Spec"], pets["Operations"]) == (
+        "Pets",
+        "1.0.0",
+        "OpenAPI 3.0.3",
+        "2",
+    )
+    assert pets["Validity"] == "valid"
+    assert pets["Source"].startswith("pets")
     assert "invalid" in by_id["broken"].get_text()
     link = by_id["pets"].select_one("a")["href"]
     assert (site.dir / "apis" / link / "index.html").exists()

@@ -264,3 +264,7 @@ class Portal:
     """The settings it was built with."""
     apis: list[ApiEntry]
     """Every API, sorted by id."""
+    components: list[CatalogEntity] = field(default_factory=list)
+    """Every catalog component (services that provide or consume APIs)."""
+    findings: list[tuple[str, Finding]] = field(default_factory=list)
+    """Problems not tied to one API (catalog files), with the name of their source."""

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
+from mkdocs_platform.discovery.catalog import SourceCatalog, read_catalog, relate
 from mkdocs_platform.discovery.ids import RESERVED_IDS, default_api_id
-from mkdocs_platform.discovery.specs import find_spec_files, missing_explicit_specs
-from mkdocs_platform.models import ApiEntry, Portal, PortalSettings, Source, SpecFile
-from mkdocs_platform.openapi import read_spec
+from mkdocs_platform.discovery.specs import find_spec_files, missing_explicit_specs, walk_files
+from mkdocs_platform.models import ApiEntry, CatalogEntity, Finding, Portal, PortalSettings, Source
+from mkdocs_platform.openapi import SpecReading, read_spec
+from mkdocs_platform.openapi.model import slugify
 from mkdocs_platform.sources import resolve_sources
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
@@ -17,45 +20,111 @@ class PortalError(Exception):
     """A mistake the user must fix before the portal can be built; the message says which."""
 
 
-def _read_source(source: Source, settings: PortalSettings) -> list[tuple[SpecFile, ApiEntry]]:
+@dataclass
+class _SourceResult:
+    apis: list[ApiEntry] = field(default_factory=list)
+    components: list[CatalogEntity] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _entry(source: Source, spec_path: str, reading: SpecReading, api_id: str = "") -> ApiEntry:
+    return ApiEntry(
+        id=api_id,
+        source=source,
+        spec_path=spec_path,
+        model=reading.model,
+        document=reading.document,
+        findings=reading.findings,
+    )
+
+
+def _read_source(source: Source, settings: PortalSettings) -> _SourceResult:
     missing = missing_explicit_specs(source)
     if missing:
         raise PortalError(
             f"source '{source.name}': the spec {missing[0]!r} named in 'specs' does not exist"
         )
-    entries = []
-    for spec in find_spec_files(source):
+    files = walk_files(source)
+    catalog = read_catalog(source, settings, files) if source.settings.catalog else SourceCatalog()
+    # A spec the catalog describes appears once, under the catalog's id.
+    described = {api.definition.resolve() for api in catalog.apis if api.definition is not None}
+    result = _SourceResult(components=catalog.components, findings=catalog.findings)
+    discovered: list[tuple[str | None, ApiEntry]] = []
+    for spec in find_spec_files(source, files):
+        if spec.path.resolve() in described:
+            continue
         reading = read_spec(spec.path, source.root, settings.max_spec_size, settings.allow_hosts)
         if reading is None:
             log.info(
-                "source '%s': %s has no top-level 'openapi' or 'swagger' key; it is not an API",
+                "platform: source '%s': %s has no top-level 'openapi' or 'swagger' key; "
+                "it is not an API",
                 source.name,
                 spec.rel_path,
             )
             continue
-        entry = ApiEntry(
-            id="",
-            source=source,
-            spec_path=spec.rel_path,
-            model=reading.model,
-            document=reading.document,
-            findings=reading.findings,
+        discovered.append((spec.api_id, _entry(source, spec.rel_path, reading)))
+    only = len(discovered) + len(catalog.apis) == 1
+    for fixed_id, entry in discovered:
+        entry.id = fixed_id or default_api_id(source.name, entry.spec_path, only)
+        result.apis.append(entry)
+    for api in catalog.apis:
+        path = (
+            api.definition.relative_to(source.root).as_posix()
+            if api.definition
+            else api.entity.file
         )
-        entries.append((spec, entry))
-    only = len(entries) == 1
-    for spec, entry in entries:
-        entry.id = spec.api_id or default_api_id(source.name, spec.rel_path, only)
-    return entries
+        entry = _entry(source, path, api.reading, slugify(api.entity.name))
+        entry.catalog = api.entity
+        result.apis.append(entry)
+    return result
 
 
-def _check_ids(entries: list[tuple[SpecFile, ApiEntry]]) -> None:
+def _drop_duplicate_entities(results: list[_SourceResult]) -> None:
+    """Two catalog entities with one kind and name: the later one is a finding, not an entity."""
+    seen: dict[tuple[str, str], CatalogEntity] = {}
+    for result in results:
+        kept_apis = []
+        for api in result.apis:
+            entity = api.catalog
+            first = seen.get(("API", entity.name)) if entity is not None else None
+            if entity is not None and first is not None:
+                result.findings.append(_duplicate(entity, first))
+                continue
+            if entity is not None:
+                seen[("API", entity.name)] = entity
+            kept_apis.append(api)
+        result.apis = kept_apis
+        kept_components = []
+        for component in result.components:
+            first = seen.get(("Component", component.name))
+            if first is not None:
+                result.findings.append(_duplicate(component, first))
+                continue
+            seen[("Component", component.name)] = component
+            kept_components.append(component)
+        result.components = kept_components
+
+
+def _duplicate(entity: CatalogEntity, first: CatalogEntity) -> Finding:
+    return Finding(
+        rule="catalog",
+        severity="warn",
+        finding_class="catalog",
+        message=f"the {entity.kind} '{entity.name}' is defined twice; the one in "
+        f"{first.source}:{first.file}:{first.line} is used and this one is ignored",
+        file=entity.file,
+        line=entity.line,
+    )
+
+
+def _check_ids(apis: list[ApiEntry]) -> None:
     seen: dict[str, ApiEntry] = {}
-    for _, entry in entries:
+    for entry in apis:
         where = f"{entry.source.name}:{entry.spec_path}"
-        if entry.id in RESERVED_IDS:
+        if entry.id in RESERVED_IDS or not entry.id:
             raise PortalError(
                 f"source '{entry.source.name}': the API in {entry.spec_path} would get the id "
-                f"'{entry.id}', which is reserved; give it another with a specs item "
+                f"'{entry.id}', which is reserved or empty; give it another with a specs item "
                 "{path: ..., id: ...}"
             )
         other = seen.get(entry.id)
@@ -68,19 +137,33 @@ def _check_ids(entries: list[tuple[SpecFile, ApiEntry]]) -> None:
 
 
 def build_portal(settings: PortalSettings) -> Portal:
-    """Resolve sources, find and read every spec, and check the result is consistent.
+    """Resolve sources, find and read every spec and catalog, and check the result is consistent.
 
     Raises:
         PortalError: on a mistake in the configuration (a missing spec, clashing ids).
         SourceError: when a source cannot be made available (it names the source and why).
     """
     sources = resolve_sources(settings)
-    entries: list[tuple[SpecFile, ApiEntry]] = []
-    for source in sources:
-        entries.extend(_read_source(source, settings))
-    _check_ids(entries)
-    apis = sorted((entry for _, entry in entries), key=lambda e: e.id)
+    results = [_read_source(source, settings) for source in sources]
+    _drop_duplicate_entities(results)
+    apis = sorted((api for result in results for api in result.apis), key=lambda e: e.id)
+    _check_ids(apis)
+    components = [c for result in results for c in result.components]
+    findings: list[tuple[str, Finding]] = [
+        (source.name, f)
+        for source, result in zip(sources, results, strict=True)
+        for f in result.findings
+    ]
+    findings.extend((component.source, finding) for component, finding in relate(apis, components))
     for api in apis:
         for finding in api.findings:
-            log.info("%s: %s:%s %s", api.id, api.source.name, finding.location(), finding.message)
-    return Portal(settings=settings, apis=apis)
+            log.info(
+                "platform: %s: %s:%s %s",
+                api.id,
+                api.source.name,
+                finding.location(),
+                finding.message,
+            )
+    for source_name, finding in findings:
+        log.info("platform: catalog: %s:%s %s", source_name, finding.location(), finding.message)
+    return Portal(settings=settings, apis=apis, components=components, findings=findings)

@@ -71,17 +71,19 @@ def _inside(root: Path, path: Path) -> bool:
         return False
 
 
-def find_spec_files(source: Source) -> list[SpecFile]:
-    """The candidate spec files of a source, each at most once, in a stable order."""
+def find_spec_files(source: Source, files: list[str] | None = None) -> list[SpecFile]:
+    """The candidate spec files of a source, each at most once, in a stable order.
+
+    `files` is the source's `walk_files`, when the caller has it already.
+    """
     root = source.root
     selectors = source.settings.specs
     found: dict[str, SpecFile] = {}
     if not selectors:
-        for rel in walk_files(source):
+        for rel in files if files is not None else walk_files(source):
             if CONVENTIONAL_NAME.match(rel.rsplit("/", 1)[-1]) and _inside(root, root / rel):
                 found[rel] = SpecFile(source=source, path=root / rel)
         return list(found.values())
-    files: list[str] | None = None
     for selector in selectors:
         pattern = selector.pattern.strip().lstrip("/")
         if not _GLOB_CHARS.intersection(pattern):

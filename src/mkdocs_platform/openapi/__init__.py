@@ -9,7 +9,7 @@ from typing import Any
 
 from mkdocs_platform.models import Finding
 from mkdocs_platform.openapi.document import bundle_spec
-from mkdocs_platform.openapi.loader import LoadError, load_file
+from mkdocs_platform.openapi.loader import LoadedFile, LoadError, load_file
 from mkdocs_platform.openapi.model import ApiModel
 from mkdocs_platform.openapi.normalize import normalize
 from mkdocs_platform.openapi.validate import validate_document
@@ -44,24 +44,39 @@ def read_spec(
 
     Returns None when the file parses but is not an OpenAPI document.
     """
-    rel = path.relative_to(source_root).as_posix()
     try:
         loaded = load_file(path, max_size)
     except LoadError as exc:
-        return SpecReading(
-            findings=[
-                Finding(
-                    rule="oas-parse",
-                    severity="error",
-                    finding_class="structure",
-                    message=f"the spec cannot be loaded: {exc.message}",
-                    file=rel,
-                    line=exc.line or 1,
-                    column=exc.column,
-                    pointer="#",
-                )
-            ]
-        )
+        return unloadable(path.relative_to(source_root).as_posix(), exc)
+    return read_loaded(loaded, source_root, max_size, allow_hosts)
+
+
+def unloadable(rel: str, error: LoadError, line_offset: int = 0) -> SpecReading:
+    """The reading of a spec that could not be parsed: one located finding."""
+    return SpecReading(
+        findings=[
+            Finding(
+                rule="oas-parse",
+                severity="error",
+                finding_class="structure",
+                message=f"the spec cannot be loaded: {error.message}",
+                file=rel,
+                line=(error.line or 1) + line_offset,
+                column=error.column,
+                pointer="#",
+            )
+        ]
+    )
+
+
+def read_loaded(
+    loaded: LoadedFile,
+    source_root: Path,
+    max_size: int,
+    allow_hosts: tuple[str, ...] = (),
+) -> SpecReading | None:
+    """Bundle, validate and normalize a parsed spec; None when it is not an OpenAPI document."""
+    rel = loaded.path.relative_to(source_root).as_posix()
     if not is_openapi_document(loaded.data):
         return None
     document = bundle_spec(loaded, source_root, max_size, allow_hosts)

@@ -111,19 +111,29 @@ def _expanded_size(root: yaml.Node, limit: int) -> int:
     return sizes[id(root)]
 
 
-def _load_yaml(path: Path, text: str) -> LoadedFile:
+def _yaml_documents(path: Path, text: str, *, single: bool) -> list[LoadedFile]:
     loader = _SpecLoader(text)
+    documents: list[LoadedFile] = []
     try:
-        node = loader.get_single_node()
-        if node is None:
-            raise LoadError("the file is empty")
-        if _expanded_size(node, MAX_YAML_EXPANSION) > MAX_YAML_EXPANSION:
-            raise LoadError(
-                f"YAML aliases expand this document past {MAX_YAML_EXPANSION:,} nodes",
-                node.start_mark.line + 1,
-                node.start_mark.column + 1,
-            )
-        data = loader.construct_document(node)
+        while True:
+            if single:
+                node = loader.get_single_node()
+                if node is None:
+                    raise LoadError("the file is empty")
+            elif loader.check_node():
+                node = loader.get_node()
+            else:
+                break
+            if _expanded_size(node, MAX_YAML_EXPANSION) > MAX_YAML_EXPANSION:
+                raise LoadError(
+                    f"YAML aliases expand this document past {MAX_YAML_EXPANSION:,} nodes",
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                )
+            data = loader.construct_document(node)
+            documents.append(LoadedFile(path=path, data=data, locator=YamlLocator(node)))
+            if single:
+                break
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -138,7 +148,25 @@ def _load_yaml(path: Path, text: str) -> LoadedFile:
         raise LoadError("the document is nested too deeply to load") from None
     finally:
         loader.dispose()
-    return LoadedFile(path=path, data=data, locator=YamlLocator(node))
+    return documents
+
+
+def _load_yaml(path: Path, text: str) -> LoadedFile:
+    return _yaml_documents(path, text, single=True)[0]
+
+
+def load_yaml_documents(path: Path, max_size: int) -> list[LoadedFile]:
+    """Every document of a multi-document YAML file (`---` separated), loaded safely.
+
+    Raises:
+        LoadError: when the file is too large, unreadable, or not YAML.
+    """
+    raw = _read_bounded(path, max_size)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise LoadError("the file is not UTF-8 text") from None
+    return _yaml_documents(path, text, single=False)
 
 
 def _load_json(path: Path, raw: bytes) -> LoadedFile:
@@ -164,6 +192,10 @@ def load_file(path: Path, max_size: int) -> LoadedFile:
     Raises:
         LoadError: when the file is too large, unreadable, or not JSON/YAML.
     """
+    return parse_document(path, _read_bounded(path, max_size))
+
+
+def _read_bounded(path: Path, max_size: int) -> bytes:
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -171,10 +203,9 @@ def load_file(path: Path, max_size: int) -> LoadedFile:
     if size > max_size:
         raise LoadError(f"the file is {size:,} bytes, over max_spec_size ({max_size:,} bytes)")
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise LoadError(f"cannot read the file: {exc.strerror}") from None
-    return parse_document(path, raw)
 
 
 def parse_document(path: Path, raw: bytes) -> LoadedFile:

@@ -50,6 +50,31 @@ class YamlLocator:
     def __init__(self, root: yaml.Node) -> None:
         self._root = root
 
+    def node_at(self, tokens: list[str]) -> yaml.Node | None:
+        """The node at `tokens`, if it exists."""
+        node = self._root
+        for token in tokens:
+            child: yaml.Node | None = None
+            if isinstance(node, yaml.MappingNode):
+                child = next(
+                    (
+                        v
+                        for k, v in node.value
+                        if isinstance(k, yaml.ScalarNode) and k.value == token
+                    ),
+                    None,
+                )
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and token.isdigit()
+                and int(token) < len(node.value)
+            ):
+                child = node.value[int(token)]
+            if child is None:
+                return None
+            node = child
+        return node
+
     def locate(self, tokens: list[str]) -> tuple[int, int]:
         node = self._root
         mark = node.start_mark
@@ -141,3 +166,16 @@ class JsonLocator:
         except (ValueError, IndexError):
             pass  # a malformed tail: the deepest position reached is the best answer
         return self._position(mark)
+
+
+class ShiftedLocator:
+    """Locates pointers in a document embedded in another file, from a given line and column."""
+
+    def __init__(self, inner: Locator, line_offset: int, column_offset: int) -> None:
+        self._inner = inner
+        self._line_offset = line_offset
+        self._column_offset = column_offset
+
+    def locate(self, tokens: list[str]) -> tuple[int, int]:
+        line, column = self._inner.locate(tokens)
+        return line + self._line_offset, column + self._column_offset

@@ -149,6 +149,12 @@ class _Toc:
         return parent
 
 
+def safe_url(url: str) -> str | None:
+    """The URL when it is http(s) or mailto; None for anything a browser could run."""
+    scheme = url.strip().split(":", 1)[0].lower() if ":" in url else ""
+    return url.strip() if scheme in ("http", "https", "mailto") else None
+
+
 def _json(value: Any) -> str:
     try:
         return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
@@ -175,6 +181,7 @@ def _environment() -> Environment:
     env.filters["json"] = _json
     env.filters["scalar"] = _scalar
     env.filters["slug"] = slugify
+    env.globals["safe_url"] = safe_url
     return env
 
 
@@ -235,6 +242,16 @@ class PortalRenderer:
         files.append(SiteFile(dest_uri=css_uri, content=_css_bytes))
         return PortalSite(pages=pages, files=files, nav=nav, css_uri=css_uri)
 
+    def groups(self) -> list[tuple[str, list[ApiEntry]]]:
+        """The catalog's APIs grouped as `group_by` says; APIs without a group come last."""
+        key = self.portal.settings.group_by
+        if key == "none":
+            return [("", self.portal.apis)]
+        groups: dict[str, list[ApiEntry]] = {}
+        for api in self.portal.apis:
+            groups.setdefault(api.system if key == "system" else api.owner, []).append(api)
+        return sorted(groups.items(), key=lambda item: (item[0] == "", item[0].lower()))
+
     def render(self, plan: PagePlan, links: LinkResolver) -> RenderedPage:
         toc = _Toc()
         context: dict[str, Any] = {
@@ -245,7 +262,12 @@ class PortalRenderer:
             "page_title": plan.title,
         }
         if plan.kind == "catalog":
-            html = _ENV.get_template("catalog.html").render(context, apis=self.portal.apis)
+            html = _ENV.get_template("catalog.html").render(
+                context,
+                apis=self.portal.apis,
+                groups=self.groups(),
+                group_by=self.portal.settings.group_by,
+            )
         else:
             api = self.apis[plan.api_id or ""]
             html = _ENV.get_template("api.html").render(

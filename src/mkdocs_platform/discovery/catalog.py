@@ -1,0 +1,393 @@
+"""Backstage `catalog-info.yaml` files: API entities, the components around them, their relations.
+
+Each `kind: API` entity with `spec.type: openapi` is an API; its definition comes inline or by a
+`$text` / `$json` / `$yaml` substitution relative to the catalog file (URLs only on
+`allow_hosts`). `kind: Component` entities relate services to APIs through `providesApis` and
+`consumesApis`. Every problem is a located finding; nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mkdocs_platform.models import (
+    ApiEntry,
+    CatalogEntity,
+    Finding,
+    PortalSettings,
+    Severity,
+    Source,
+)
+from mkdocs_platform.openapi import SpecReading, read_loaded, read_spec, unloadable
+from mkdocs_platform.openapi.loader import (
+    LoadedFile,
+    LoadError,
+    load_yaml_documents,
+    parse_document,
+)
+from mkdocs_platform.openapi.locate import ShiftedLocator, YamlLocator
+
+log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
+
+CATALOG_FILE = re.compile(r"^catalog-info\.ya?ml$")
+"""The file names read as catalog files."""
+
+KNOWN_KINDS = frozenset(
+    {"API", "Component", "System", "Domain", "Group", "User", "Resource", "Location", "Template"}
+)
+"""Kinds Backstage defines; any other kind is a finding."""
+
+SUBSTITUTIONS = ("$text", "$json", "$yaml")
+FETCH_TIMEOUT = 15
+
+
+@dataclass
+class CatalogApi:
+    """An API entity and what reading its definition gave."""
+
+    entity: CatalogEntity
+    reading: SpecReading
+    definition: Path | None
+    """The file the definition was read from, when it is a file of the source."""
+
+
+@dataclass
+class SourceCatalog:
+    """What a source's catalog files say."""
+
+    apis: list[CatalogApi] = field(default_factory=list)
+    components: list[CatalogEntity] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    """Problems not tied to one API (malformed files, unknown kinds, duplicates)."""
+
+
+def entity_ref_name(ref: str) -> str:
+    """`api:default/payments` or `payments` -> `payments`."""
+    ref = ref.strip().lower()
+    ref = ref.split(":", 1)[1] if ":" in ref else ref
+    return ref.rsplit("/", 1)[-1]
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return (
+        tuple(v.strip() for v in value if isinstance(v, str) and v.strip())
+        if isinstance(value, list)
+        else ()
+    )
+
+
+class _CatalogReader:
+    def __init__(self, source: Source, settings: PortalSettings) -> None:
+        self.source = source
+        self.settings = settings
+        self.result = SourceCatalog()
+
+    def finding(
+        self,
+        message: str,
+        file: str,
+        line: int,
+        severity: Severity = "warn",
+        pointer: str | None = None,
+    ) -> Finding:
+        return Finding(
+            rule="catalog",
+            severity=severity,
+            finding_class="catalog",
+            message=message,
+            file=file,
+            line=line,
+            pointer=pointer,
+        )
+
+    def read_file(self, rel: str) -> None:
+        path = self.source.root / rel
+        try:
+            documents = load_yaml_documents(path, self.settings.max_spec_size)
+        except LoadError as exc:
+            self.result.findings.append(
+                self.finding(f"the catalog file cannot be read: {exc.message}", rel, exc.line or 1)
+            )
+            return
+        for index, document in enumerate(documents):
+            self.read_document(rel, index, document)
+
+    def read_document(self, rel: str, index: int, document: LoadedFile) -> None:
+        data = document.data
+        line, _ = document.locator.locate([])
+        if data is None:
+            return  # an empty document between `---` separators
+        if not isinstance(data, dict):
+            self.result.findings.append(
+                self.finding(f"document {index + 1} is not a mapping", rel, line)
+            )
+            return
+        kind = _text(data.get("kind"))
+        metadata = _mapping(data.get("metadata"))
+        name = _text(metadata.get("name"))
+        if not kind or not name:
+            missing = "kind" if not kind else "metadata.name"
+            self.result.findings.append(
+                self.finding(f"document {index + 1} has no {missing}", rel, line)
+            )
+            return
+        if kind not in KNOWN_KINDS:
+            self.result.findings.append(
+                self.finding(
+                    f"the entity '{name}' has the unknown kind {kind!r}",
+                    rel,
+                    line,
+                    "info",
+                    "#/kind",
+                )
+            )
+            return
+        spec = _mapping(data.get("spec"))
+        links = tuple(
+            (_text(link.get("title")) or _text(link.get("url")), _text(link.get("url")))
+            for link in (metadata.get("links") or [])
+            if isinstance(link, dict) and _text(link.get("url"))
+        )
+        entity = CatalogEntity(
+            kind=kind,
+            name=name.lower(),
+            file=rel,
+            line=line,
+            title=_text(metadata.get("title")),
+            description=_text(metadata.get("description")),
+            owner=_text(spec.get("owner")),
+            lifecycle=_text(spec.get("lifecycle")),
+            system=_text(spec.get("system")),
+            tags=_strings(metadata.get("tags")),
+            links=links,
+            provides=tuple(entity_ref_name(r) for r in _strings(spec.get("providesApis"))),
+            consumes=tuple(entity_ref_name(r) for r in _strings(spec.get("consumesApis"))),
+            source=self.source.name,
+        )
+        if kind == "Component":
+            self.result.components.append(entity)
+        elif kind == "API":
+            api_type = _text(spec.get("type")).lower()
+            if api_type != "openapi":
+                log.info(
+                    "platform: %s: the API '%s' has type %r; only openapi APIs are rendered",
+                    rel,
+                    name,
+                    api_type,
+                )
+                return
+            self.result.apis.append(self.read_definition(entity, spec.get("definition"), document))
+
+    def read_definition(
+        self, entity: CatalogEntity, definition: Any, document: LoadedFile
+    ) -> CatalogApi:
+        catalog_path = self.source.root / entity.file
+        if isinstance(definition, str):
+            return CatalogApi(entity, self.read_inline(entity, definition, document), None)
+        if (
+            isinstance(definition, dict)
+            and len(definition) == 1
+            and next(iter(definition)) in SUBSTITUTIONS
+        ):
+            target = definition[next(iter(definition))]
+            if isinstance(target, str) and target.strip():
+                return self.read_substitution(entity, target.strip(), catalog_path, document)
+        return self.failed(
+            entity,
+            "spec.definition must be the spec's text or a $text, $json or $yaml substitution",
+            document,
+        )
+
+    def failed(self, entity: CatalogEntity, message: str, document: LoadedFile) -> CatalogApi:
+        line, column = document.locator.locate(["spec", "definition"])
+        finding = Finding(
+            rule="catalog",
+            severity="error",
+            finding_class="catalog",
+            message=f"the API '{entity.name}': {message}",
+            file=entity.file,
+            line=line,
+            column=column,
+            pointer="#/spec/definition",
+        )
+        return CatalogApi(entity, SpecReading(findings=[finding]), None)
+
+    def read_substitution(
+        self, entity: CatalogEntity, target: str, catalog_path: Path, document: LoadedFile
+    ) -> CatalogApi:
+        scheme = urllib.parse.urlsplit(target).scheme.lower()
+        if scheme in ("http", "https"):
+            return self.read_url(entity, target, catalog_path, document)
+        if scheme:
+            return self.failed(
+                entity, f"the definition {target!r} uses the refused scheme '{scheme}'", document
+            )
+        path = (catalog_path.parent / target).resolve()
+        if not path.is_relative_to(self.source.root.resolve()):
+            return self.failed(
+                entity,
+                f"the definition {target!r} is outside the source's checkout; it was not read",
+                document,
+            )
+        if not path.is_file():
+            return self.failed(entity, f"the definition {target!r} does not exist", document)
+        reading = read_spec(
+            path, self.source.root, self.settings.max_spec_size, self.settings.allow_hosts
+        )
+        if reading is None:
+            return self.failed(
+                entity, f"the definition {target!r} is not an OpenAPI document", document
+            )
+        return CatalogApi(entity, reading, path)
+
+    def read_url(
+        self, entity: CatalogEntity, url: str, catalog_path: Path, document: LoadedFile
+    ) -> CatalogApi:
+        host = (urllib.parse.urlsplit(url).hostname or "").lower()
+        if host not in {h.lower() for h in self.settings.allow_hosts}:
+            return self.failed(
+                entity,
+                f"the definition {url} is on host '{host}', which is not in allow_hosts",
+                document,
+            )
+        try:
+            with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT) as response:  # noqa: S310 - allowed hosts only
+                raw = response.read(self.settings.max_spec_size + 1)
+        except (urllib.error.URLError, OSError, ValueError) as exc:
+            return self.failed(
+                entity, f"the definition {url} could not be fetched: {exc}", document
+            )
+        if len(raw) > self.settings.max_spec_size:
+            return self.failed(
+                entity, f"the definition {url} is larger than max_spec_size", document
+            )
+        line, column = document.locator.locate(["spec", "definition"])
+        return self.read_bytes(entity, raw, catalog_path, line - 1, column - 1)
+
+    def read_inline(self, entity: CatalogEntity, text: str, document: LoadedFile) -> SpecReading:
+        catalog_path = self.source.root / entity.file
+        line_offset, column_offset = 0, 0
+        if isinstance(document.locator, YamlLocator):
+            node = document.locator.node_at(["spec", "definition"])
+            if isinstance(node, yaml.ScalarNode):
+                line_offset, column_offset = self._inline_offsets(catalog_path, node)
+        return self.read_bytes(
+            entity, text.encode(), catalog_path, line_offset, column_offset
+        ).reading
+
+    @staticmethod
+    def _inline_offsets(catalog_path: Path, node: yaml.ScalarNode) -> tuple[int, int]:
+        """Lines and columns before the first character of an inline definition."""
+        if node.style in ("|", ">"):
+            first = node.start_mark.line + 1
+            try:
+                lines = catalog_path.read_text(encoding="utf-8").splitlines()
+                indent = (
+                    len(lines[first]) - len(lines[first].lstrip(" ")) if first < len(lines) else 0
+                )
+            except OSError:
+                indent = 0
+            return first, indent
+        return node.start_mark.line, node.start_mark.column + (1 if node.style in ("'", '"') else 0)
+
+    def read_bytes(
+        self,
+        entity: CatalogEntity,
+        raw: bytes,
+        catalog_path: Path,
+        line_offset: int,
+        column_offset: int,
+    ) -> CatalogApi:
+        # Parsed as YAML (JSON is YAML) and located in the catalog file, where the text is.
+        try:
+            loaded = parse_document(catalog_path.with_suffix(".yaml"), raw)
+        except LoadError as exc:
+            return CatalogApi(entity, unloadable(entity.file, exc, line_offset), None)
+        loaded = LoadedFile(
+            catalog_path, loaded.data, ShiftedLocator(loaded.locator, line_offset, column_offset)
+        )
+        reading = read_loaded(
+            loaded, self.source.root, self.settings.max_spec_size, self.settings.allow_hosts
+        )
+        if reading is None:
+            reading = SpecReading(
+                findings=[
+                    Finding(
+                        rule="catalog",
+                        severity="error",
+                        finding_class="catalog",
+                        message=f"the API '{entity.name}': the definition is not OpenAPI",
+                        file=entity.file,
+                        line=line_offset + 1,
+                    )
+                ]
+            )
+        return CatalogApi(entity, reading, None)
+
+
+def read_catalog(source: Source, settings: PortalSettings, files: list[str]) -> SourceCatalog:
+    """Read every catalog file among `files` (paths relative to the source root)."""
+    reader = _CatalogReader(source, settings)
+    for rel in files:
+        if CATALOG_FILE.match(rel.rsplit("/", 1)[-1]):
+            reader.read_file(rel)
+    return reader.result
+
+
+def relate(
+    apis: list[ApiEntry], components: list[CatalogEntity]
+) -> list[tuple[CatalogEntity, Finding]]:
+    """Attach providers and consumers to the APIs they name; a relation to nothing is a finding."""
+    by_name: dict[str, ApiEntry] = {}
+    for api in apis:
+        by_name.setdefault(api.id, api)
+        if api.catalog is not None:
+            by_name[api.catalog.name] = api
+    findings = []
+    for component in components:
+        for relation, names in (
+            ("providesApis", component.provides),
+            ("consumesApis", component.consumes),
+        ):
+            for name in names:
+                related = by_name.get(name)
+                if related is None:
+                    findings.append(
+                        (
+                            component,
+                            Finding(
+                                rule="catalog",
+                                severity="warn",
+                                finding_class="catalog",
+                                message=(
+                                    f"the component '{component.name}' ({component.source}) "
+                                    f"names '{name}' in {relation}, but no API has that name"
+                                ),
+                                file=component.file,
+                                line=component.line,
+                                pointer=f"#/spec/{relation}",
+                            ),
+                        )
+                    )
+                    continue
+                target = related.providers if relation == "providesApis" else related.consumers
+                if component not in target:
+                    target.append(component)
+    return findings
