@@ -38,7 +38,7 @@ def test_build_command(tmp_path, engine, theme):
     config = _portal(tmp_path, theme)
     result = _run(str(BIN / engine), "build", "--strict", "-f", str(config), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    html = (tmp_path / "site/apis/pets/index.html").read_text()
+    html = (tmp_path / "site/apis/pets/pets/index.html").read_text()
     assert 'id="op-listpets"' in html
     assert "Pets" in (tmp_path / "site/apis/index.html").read_text()
 

@@ -100,22 +100,29 @@ def test_api_page_has_overview_operations_and_anchors(tmp_path, three_repos):
     page = site.article("apis/pets/index.html")
     assert page.select_one("h1").get_text(strip=True).startswith("Pets")
     assert "https://pets.example.com/v1" in page.select_one(".mp-servers table").get_text()
-    assert "X-Key" in page.select_one("dl.mp-auth").get_text()
-    tag = page.select_one("h2#tag-pets")
-    assert tag is not None
+    assert "X-Key" in page.select_one("div.mp-auth").get_text()
+    tag_link = page.select_one("a.mp-tag-link")
+    assert tag_link.get_text(strip=True) == "pets"
     assert page.select_one(".mp-tag-description strong").get_text() == "pets"
-    operation = page.select_one("h3#op-getpet")
+    assert (site.dir / "apis/pets" / tag_link["href"] / "index.html").exists()
+    page = site.article("apis/pets/pets/index.html")
+    assert page.select_one("h1#tag-pets") is not None
+    assert page.select_one(".mp-tag-description strong").get_text() == "pets"
+    operation = page.select_one("h2#op-getpet")
     assert operation is not None
     block = operation.find_parent(class_="mp-operation")
     assert "GET" in block.select_one(".mp-method").get_text()
     assert block.select_one("code.mp-path").get_text() == "/pets/{petId}"
-    row = [td.get_text(strip=True) for td in block.select(".mp-parameters table tbody td")]
-    assert row[:4] == ["petId", "path", "integer (int64)", "yes"]
-    statuses = [
-        td.get_text(strip=True) for td in block.select(".mp-responses table tbody td:first-child")
-    ]
+    row = block.select_one(".mp-parameters tr.mp-parameter")
+    assert row["data-name"] == "petId"
+    cells = [td.get_text(" ", strip=True) for td in row.select("td")]
+    assert cells[0] == "petId required"
+    assert cells[1] == "integer (int64)"
+    statuses = [r["data-status"] for r in block.select(".mp-response")]
     assert statuses == ["200", "404"]
-    toc = [a["href"] for a in site.soup("apis/pets/index.html").select("nav.md-nav--secondary a")]
+    toc = [
+        a["href"] for a in site.soup("apis/pets/pets/index.html").select("nav.md-nav--secondary a")
+    ]
     assert "#op-getpet" in toc
 
 
@@ -181,10 +188,10 @@ def test_user_nav_without_the_pages_gets_the_section(tmp_path, three_repos):
 
 def test_builtin_mkdocs_theme(tmp_path, three_repos):
     site = build_site(tmp_path, three_repos, theme={"name": "mkdocs"})
-    page = site.soup("apis/pets/index.html")
-    assert page.select_one("h3#op-getpet") is not None
+    page = site.soup("apis/pets/pets/index.html")
+    assert page.select_one("h2#op-getpet") is not None
     assert page.select_one("link[href$='assets/platform.css']") is not None
-    assert "Pets" in page.select_one("title").get_text()
+    assert "Pets" in site.soup("apis/pets/index.html").select_one("title").get_text()
 
 
 def test_output_prefix(tmp_path, three_repos):
@@ -204,7 +211,7 @@ def test_user_page_wins_over_a_generated_one(tmp_path, three_repos):
     write_files(tmp_path / "docs", {"apis/index.md": "# Our own catalog\n"})
     site = build_site(tmp_path, three_repos)
     assert "Our own catalog" in site.html("apis/index.html")
-    assert site.article("apis/pets/index.html").select_one("h3#op-getpet") is not None
+    assert site.article("apis/pets/pets/index.html").select_one("h2#op-getpet") is not None
 
 
 # -- a hostile spec --------------------------------------------------------------------

@@ -17,12 +17,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from mkdocs_platform.models import SEVERITY_ORDER, ApiEntry, Finding, Portal
-from mkdocs_platform.openapi import schema as schemas
 from mkdocs_platform.openapi.model import slugify
 from mkdocs_platform.render.markdown import plain_title, render_inline, render_markdown
+from mkdocs_platform.render.reference import ApiPages, Reference
 from mkdocs_platform.sources import file_links
 
-PageKind = Literal["catalog", "api"]
+PageKind = Literal["catalog", "overview", "tag", "operation", "models", "webhooks"]
 
 CSS_NAME = "platform.css"
 
@@ -51,6 +51,8 @@ class PagePlan:
     """The API it is about, for API pages."""
     edit_url: str | None = None
     """Where to edit what the page shows, in its own repository; None for portal-wide pages."""
+    key: str = ""
+    """The tag page's slug, or the operation page's anchor."""
 
 
 @dataclass
@@ -207,6 +209,9 @@ class PortalRenderer:
         self.portal = portal
         self.output = portal.settings.output
         self.apis = {api.id: api for api in portal.apis}
+        self.api_pages = {
+            api.id: ApiPages.plan(api, self.output, portal.settings.pages) for api in portal.apis
+        }
 
     def api_uri(self, api_id: str) -> str:
         return f"{self.output}/{api_id}/index.md"
@@ -215,29 +220,43 @@ class PortalRenderer:
     def catalog_uri(self) -> str:
         return f"{self.output}/index.md"
 
+    def _api_plan(self, api: ApiEntry, pages: list[PagePlan], files: list[SiteFile]) -> NavNode:
+        layout = self.api_pages[api.id]
+        edit = file_links(api.source, api.spec_path)[1]
+
+        def add(uri: str, title: str, kind: PageKind, key: str = "") -> None:
+            pages.append(PagePlan(uri, title, kind, api.id, edit, key))
+
+        add(layout.overview_uri, api.title, "overview")
+        node = NavNode(
+            title=api.title, children=[NavNode(title=api.title, src_uri=layout.overview_uri)]
+        )
+        for tag_page in layout.tags:
+            uri = layout.tag_uri(tag_page.slug)
+            add(uri, tag_page.tag.name or "Other operations", "tag", tag_page.slug)
+            node.children.append(
+                NavNode(title=tag_page.tag.name or "Other operations", src_uri=uri)
+            )
+            if layout.split == "operation":
+                # Operation pages stay out of the nav: MkDocs renders the whole nav into every page.
+                for op in tag_page.operations:
+                    add(layout.operation_uri(op), op.summary or op.label, "operation", op.anchor)
+        if layout.has_webhooks:
+            add(layout.webhooks_uri, "Webhooks", "webhooks")
+            node.children.append(NavNode(title="Webhooks", src_uri=layout.webhooks_uri))
+        if layout.has_models:
+            add(layout.models_uri, "Models", "models")
+            node.children.append(NavNode(title="Models", src_uri=layout.models_uri))
+        if api.document is not None:
+            files.append(SiteFile(f"{layout.base}/openapi.json", _document_bytes(api)))
+        return node
+
     def plan(self) -> PortalSite:
         pages = [PagePlan(src_uri=self.catalog_uri, title="API catalog", kind="catalog")]
-        files = []
+        files: list[SiteFile] = []
         nav = NavNode(title=self.portal.settings.nav_title)
         nav.children.append(NavNode(title="API catalog", src_uri=self.catalog_uri))
-        for api in self.portal.apis:
-            pages.append(
-                PagePlan(
-                    src_uri=self.api_uri(api.id),
-                    title=api.title,
-                    kind="api",
-                    api_id=api.id,
-                    edit_url=file_links(api.source, api.spec_path)[1],
-                )
-            )
-            nav.children.append(NavNode(title=api.title, src_uri=self.api_uri(api.id)))
-            if api.document is not None:
-                files.append(
-                    SiteFile(
-                        dest_uri=f"{self.output}/{api.id}/openapi.json",
-                        content=_document_bytes(api),
-                    )
-                )
+        nav.children.extend(self._api_plan(api, pages, files) for api in self.portal.apis)
         css_uri = f"{self.output}/assets/{CSS_NAME}"
         files.append(SiteFile(dest_uri=css_uri, content=_css_bytes))
         return PortalSite(pages=pages, files=files, nav=nav, css_uri=css_uri)
@@ -260,27 +279,33 @@ class PortalRenderer:
             "toc": toc,
             "renderer": self,
             "page_title": plan.title,
+            "plan": plan,
         }
         if plan.kind == "catalog":
-            html = _ENV.get_template("catalog.html").render(
-                context,
-                apis=self.portal.apis,
-                groups=self.groups(),
-                group_by=self.portal.settings.group_by,
+            template = "catalog.html"
+            context.update(
+                apis=self.portal.apis, groups=self.groups(), group_by=self.portal.settings.group_by
             )
         else:
             api = self.apis[plan.api_id or ""]
-            html = _ENV.get_template("api.html").render(
-                context,
+            layout = self.api_pages[api.id]
+            reference = Reference(layout, links)
+            template = f"{plan.kind}.html"
+            context.update(
                 api=api,
                 model=api.model,
+                layout=layout,
+                ref=reference,
                 findings=_sorted_findings(api.findings),
-                view_url=lambda path, line=None: file_links(api.source, path, line)[0],
-                type_label=lambda s: schemas.type_label(api.model, s) if api.model else "",
-                facts=lambda s: (
-                    schemas.schema_facts(api.model, s) if api.model else schemas.SchemaFacts()
-                ),
+                view_url=reference.view_url,
             )
+            if plan.kind == "tag":
+                context["tag_page"] = next(t for t in layout.tags if t.slug == plan.key)
+            elif plan.kind == "operation":
+                context["op"] = next(
+                    op for t in layout.tags for op in t.operations if op.anchor == plan.key
+                )
+        html = _ENV.get_template(template).render(context)
         return RenderedPage(html=Markup(html), toc=toc.entries, title=plain_title(plan.title))  # noqa: S704 - autoescaped template
 
 
