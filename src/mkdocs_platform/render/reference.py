@@ -16,6 +16,7 @@ from markupsafe import Markup
 from mkdocs_platform.models import ApiEntry
 from mkdocs_platform.openapi.model import Operation, SecurityRequirement, Tag, slugify
 from mkdocs_platform.openapi.schema import schema_facts
+from mkdocs_platform.render.samples import Sample, highlight, request_samples, response_example
 from mkdocs_platform.render.schemas import SchemaHtml, schema_anchor
 from mkdocs_platform.sources import file_links
 
@@ -160,6 +161,19 @@ class Reference:
         return schema_anchor(name)
 
     # -- operations -------------------------------------------------------------------
+
+    def samples(self, op: Operation) -> list[Sample]:
+        return request_samples(self.api.model, op) if self.api.model is not None else []
+
+    def response_example(self, media: Any) -> Any:
+        if self.api.model is None:
+            return None
+        _, value = response_example(self.api.model, media)
+        return value
+
+    @staticmethod
+    def code(text: str, language: str) -> Markup:
+        return highlight(text, language)
 
     def security_of(self, op: Operation) -> list[SecurityRequirement]:
         """The requirements that apply to `op`: its own, else the API's."""

@@ -113,6 +113,12 @@ class _Toc:
     def __init__(self) -> None:
         self.entries: list[TocEntry] = []
         self.used: set[str] = set()
+        self.counter = 0
+
+    def next_id(self) -> int:
+        """A number unique within the page, for tab sets."""
+        self.counter += 1
+        return self.counter
 
     def unique(self, anchor: str) -> str:
         candidate, n = anchor, 2
