@@ -150,15 +150,15 @@ def _request(api: ApiModel, op: Operation) -> _Request:
         elif parameter.required and parameter.location == "cookie":
             cookies.append((parameter.name, _parameter_value(api, parameter)))
     request = _Request(
-        op.method.upper(),
-        _server_url(api, op) + path,
-        query,
-        headers,
-        cookies,
-        False,
-        None,
-        None,
-        [],
+        method=op.method.upper(),
+        url=_server_url(api, op) + path,
+        query=query,
+        headers=headers,
+        cookies=cookies,
+        basic_auth=False,
+        body_type=None,
+        body=None,
+        env=[],
     )
     _auth(api, op, request)
     body = op.request_body

@@ -79,7 +79,7 @@ class SchemaHtml:
                     parts = resolved.get(combiner)
                     if isinstance(parts, list) and parts:
                         shown = [self.type_html(p, depth + 1) or Markup("any") for p in parts[:4]]
-                        label = Markup(escape(joiner)).join(shown)
+                        label = escape(joiner).join(shown)
                         if len(parts) > 4:
                             label += escape(joiner + "…")
                         break
