@@ -95,9 +95,12 @@ def _rows(site) -> dict:
     headers = [th.get_text(strip=True) for th in soup.select("thead")[0].select("th")]
     rows = {}
     for row in soup.select("tr.mp-catalog-row"):
-        rows[row["data-api-id"]] = dict(
+        cells = dict(
             zip(headers, (td.get_text(" ", strip=True) for td in row.select("td")), strict=True)
         )
+        cells["API"] = row.select_one("td a").get_text(strip=True)
+        cells["Source"] = row.select_one(".mp-api-source").get_text(" ", strip=True)
+        rows[row["data-api-id"]] = cells
     return rows
 
 

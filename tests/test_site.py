@@ -82,6 +82,8 @@ def test_catalog_lists_every_api(tmp_path, three_repos):
             strict=True,
         )
     )
+    pets["API"] = by_id["pets"].select_one("td a").get_text(strip=True)
+    pets["Source"] = by_id["pets"].select_one(".mp-api-source").get_text(" ", strip=True)
     assert (pets["API"], pets["Version"], pets["Spec"], pets["Operations"]) == (
         "Pets",
         "1.0.0",

@@ -52,6 +52,7 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
         self.renderer = PortalRenderer(portal)
         self.site = self.renderer.plan()
         config.extra_css.append(self.site.css_uri)
+        config.extra_javascript.append(self.site.js_uri)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:

@@ -25,6 +25,7 @@ from mkdocs_platform.sources import file_links
 PageKind = Literal["catalog", "overview", "tag", "operation", "models", "webhooks"]
 
 CSS_NAME = "platform.css"
+JS_NAME = "platform.js"
 
 
 class LinkResolver(Protocol):
@@ -98,6 +99,7 @@ class PortalSite:
     files: list[SiteFile]
     nav: NavNode
     css_uri: str
+    js_uri: str
 
     def __post_init__(self) -> None:
         self._by_uri = {plan.src_uri: plan for plan in self.pages}
@@ -264,8 +266,10 @@ class PortalRenderer:
         nav.children.append(NavNode(title="API catalog", src_uri=self.catalog_uri))
         nav.children.extend(self._api_plan(api, pages, files) for api in self.portal.apis)
         css_uri = f"{self.output}/assets/{CSS_NAME}"
-        files.append(SiteFile(dest_uri=css_uri, content=_css_bytes))
-        return PortalSite(pages=pages, files=files, nav=nav, css_uri=css_uri)
+        js_uri = f"{self.output}/assets/{JS_NAME}"
+        files.append(SiteFile(dest_uri=css_uri, content=lambda: _asset_bytes(CSS_NAME)))
+        files.append(SiteFile(dest_uri=js_uri, content=lambda: _asset_bytes(JS_NAME)))
+        return PortalSite(pages=pages, files=files, nav=nav, css_uri=css_uri, js_uri=js_uri)
 
     def groups(self) -> list[tuple[str, list[ApiEntry]]]:
         """The catalog's APIs grouped as `group_by` says; APIs without a group come last."""
@@ -325,7 +329,5 @@ def _document_bytes(api: ApiEntry) -> Callable[[], bytes]:
     return produce
 
 
-def _css_bytes() -> bytes:
-    return (
-        resources.files("mkdocs_platform.render").joinpath("assets").joinpath(CSS_NAME).read_bytes()
-    )
+def _asset_bytes(name: str) -> bytes:
+    return resources.files("mkdocs_platform.render").joinpath("assets").joinpath(name).read_bytes()
