@@ -80,7 +80,7 @@ class Site:
 def make_config(root: Path, plugin: dict[str, Any], **extra: Any) -> Path:
     config: dict[str, Any] = {
         "site_name": "Test portal",
-        "theme": {"name": "material"},
+        "theme": {"name": "material", "font": False},
         "plugins": ["search", {"platform": plugin}],
     }
     config.update(extra)

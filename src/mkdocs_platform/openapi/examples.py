@@ -8,6 +8,7 @@ are read-only are left out of requests and write-only ones out of responses.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Literal
 
 from mkdocs_platform.openapi.model import ApiModel, Example
@@ -111,7 +112,9 @@ class _Builder:
                 branch = self.value(branches[0], depth + 1, stack)
                 if isinstance(branch, dict) and base.get("properties"):
                     own = self.value(base, depth + 1, stack)
-                    return {**(own if isinstance(own, dict) else {}), **branch}
+                    branch = {**(own if isinstance(own, dict) else {}), **branch}
+                if isinstance(branch, dict):
+                    self.discriminate(resolved.get("discriminator"), branches[0], branch)
                 return branch
         kind = self.kind(resolved)
         if kind == "object":
@@ -131,6 +134,23 @@ class _Builder:
         if kind == "null":
             return None
         return None
+
+    @staticmethod
+    def discriminate(discriminator: Any, branch_schema: Any, value: dict[str, Any]) -> None:
+        """Set the discriminator property to the value that selects the branch taken."""
+        if not isinstance(discriminator, dict) or not isinstance(
+            discriminator.get("propertyName"), str
+        ):
+            return
+        ref = branch_schema.get("$ref") if isinstance(branch_schema, dict) else None
+        if not isinstance(ref, str):
+            return
+        name = ref.rsplit("/", 1)[-1]
+        mapping = (
+            discriminator.get("mapping") if isinstance(discriminator.get("mapping"), dict) else {}
+        )
+        key = next((k for k, v in mapping.items() if v in (ref, name)), None)
+        value[discriminator["propertyName"]] = key if key is not None else name
 
     @staticmethod
     def kind(schema: dict[str, Any]) -> str:
@@ -177,6 +197,11 @@ class _Builder:
 
     @staticmethod
     def string(schema: dict[str, Any]) -> str:
+        pattern = schema.get("pattern")
+        if isinstance(pattern, str):
+            matching = pattern_example(pattern)
+            if matching is not None:
+                return matching
         text = _FORMAT_VALUES.get(str(schema.get("format") or ""), "string")
         min_length = schema.get("minLength")
         max_length = schema.get("maxLength")
@@ -207,6 +232,86 @@ class _Builder:
         if isinstance(multiple, (int, float)) and not isinstance(multiple, bool) and multiple > 0:
             value = multiple * max(1, round(value / multiple))
         return value
+
+
+def _from_pattern(items: Any, budget: list[int]) -> str:
+    """The shortest text matching parsed regex `items` (sre_parse output), within a budget."""
+    out: list[str] = []
+    for op, arg in items:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise ValueError("pattern too complex")
+        name = str(op)
+        if name == "LITERAL":
+            out.append(chr(arg))
+        elif name == "NOT_LITERAL":
+            out.append("a" if chr(arg) != "a" else "b")
+        elif name == "ANY":
+            out.append("a")
+        elif name == "IN":
+            out.append(_from_class(arg))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, _high, sub = arg
+            out.append(_from_pattern(sub, budget) * max(low, 1 if low == 0 and _high != 0 else low))
+        elif name == "SUBPATTERN":
+            out.append(_from_pattern(arg[-1], budget))
+        elif name == "ATOMIC_GROUP":
+            out.append(_from_pattern(arg, budget))
+        elif name == "BRANCH":
+            out.append(_from_pattern(arg[1][0], budget))
+        elif name == "CATEGORY":
+            out.append(_CATEGORY_TEXT.get(str(arg), "a"))
+        elif name in ("AT", "ASSERT", "ASSERT_NOT", "GROUPREF"):
+            continue
+        else:
+            raise ValueError(f"unsupported {name}")
+    return "".join(out)
+
+
+_CATEGORY_TEXT = {
+    "CATEGORY_DIGIT": "0",
+    "CATEGORY_WORD": "a",
+    "CATEGORY_SPACE": " ",
+    "CATEGORY_NOT_DIGIT": "a",
+    "CATEGORY_NOT_WORD": "-",
+    "CATEGORY_NOT_SPACE": "a",
+}
+
+
+def _from_class(items: Any) -> str:
+    if items and str(items[0][0]) == "NEGATE":
+        excluded = {chr(a) for op, a in items[1:] if str(op) == "LITERAL"}
+        return next(c for c in "aZ0-_x" if c not in excluded)
+    op, arg = items[0]
+    if str(op) == "LITERAL":
+        return chr(arg)
+    if str(op) == "RANGE":
+        return chr(arg[0])
+    if str(op) == "CATEGORY":
+        return _CATEGORY_TEXT.get(str(arg), "a")
+    return "a"
+
+
+def pattern_example(pattern: str) -> str | None:
+    """A short text that `pattern` matches (as JSON Schema does: anywhere), or None."""
+    try:
+        import re._parser as sre_parse  # type: ignore[import-not-found]
+    except ImportError:  # Python 3.10
+        import sre_parse  # type: ignore[no-redef]
+
+    try:
+        text = _from_pattern(sre_parse.parse(pattern), [500])
+        return text if re.search(pattern, text) else None
+    except (
+        ValueError,
+        re.error,
+        RecursionError,
+        IndexError,
+        TypeError,
+        StopIteration,
+        OverflowError,
+    ):
+        return None
 
 
 def example_value(api: ApiModel, schema: Any, direction: Direction = "request") -> Any:

@@ -196,9 +196,15 @@ class Operation:
     external_docs: ExternalDocs | None = None
     extensions: dict[str, Any] = field(default_factory=dict)
     is_webhook: bool = False
+    is_callback: bool = False
     pointer: tuple[str, ...] = ()
     anchor: str = ""
     """`op-<slug>`, unique within the API (DESIGN section 7)."""
+
+    @property
+    def sent_by_api(self) -> bool:
+        """Webhooks and callbacks: requests the API sends, rather than receives."""
+        return self.is_webhook or self.is_callback
 
     @property
     def label(self) -> str:

@@ -467,13 +467,10 @@ class _Normalizer:
             callback, cb_at = self.deref(callback, (*op_at, "callbacks", name))
             for expression, item in _dict(callback).items():
                 item, item_at = self.deref(item, (*cb_at, expression))
-                callbacks.append(
-                    Callback(
-                        name=name,
-                        expression=expression,
-                        operations=self.path_item(expression, _dict(item), item_at),
-                    )
-                )
+                operations = self.path_item(expression, _dict(item), item_at)
+                for callback_op in operations:
+                    callback_op.is_callback = True
+                callbacks.append(Callback(name=name, expression=expression, operations=operations))
         return Operation(
             method=method,
             path=path,

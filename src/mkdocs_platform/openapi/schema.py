@@ -32,6 +32,7 @@ class SchemaFacts:
     types: list[str] = field(default_factory=list)
     nullable: bool = False
     format: str = ""
+    """`format`, or for 3.1 strings holding a document, its `contentMediaType`."""
     ref_name: str | None = None
     """The named schema this one is (`Pet`), when it is a `$ref` to one."""
     constraints: list[tuple[str, str]] = field(default_factory=list)
@@ -122,7 +123,7 @@ def schema_facts(api: ApiModel, schema: Any) -> SchemaFacts:
             facts.types = ["object"]
         elif "items" in resolved:
             facts.types = ["array"]
-    facts.format = str(resolved.get("format") or "")
+    facts.format = str(resolved.get("format") or resolved.get("contentMediaType") or "")
     facts.constraints = [
         *_bound(resolved, "minimum", "exclusiveMinimum", "≥", ">"),
         *_bound(resolved, "maximum", "exclusiveMaximum", "≤", "<"),

@@ -175,10 +175,27 @@ class Reference:
     def code(text: str, language: str) -> Markup:
         return highlight(text, language)
 
+    @staticmethod
+    def language_of(media_type: str) -> str:
+        """The Pygments lexer for examples of a media type."""
+        kind = media_type.split(";", 1)[0].strip().lower()
+        for marker, language in (
+            ("json", "json"),
+            ("yaml", "yaml"),
+            ("xml", "xml"),
+            ("html", "html"),
+        ):
+            if marker in kind:
+                return language
+        return "text"
+
     def security_of(self, op: Operation) -> list[SecurityRequirement]:
-        """The requirements that apply to `op`: its own, else the API's."""
-        if op.security is not None:
-            return op.security
+        """The requirements that apply to `op`: its own, else the API's.
+
+        Webhooks and callbacks are requests the API sends: only their own requirements apply.
+        """
+        if op.security is not None or op.sent_by_api:
+            return op.security or []
         return self.api.model.security if self.api.model else []
 
     def parameters_by_location(self, op: Operation) -> list[tuple[str, list[Any]]]:

@@ -216,11 +216,9 @@ class SchemaHtml:
         if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
             out.append(self.discriminator_html(discriminator))
         elif isinstance(discriminator, str):
-            out.append(
-                Markup('<p class="mp-discriminator">Discriminator <code>{}</code>.</p>').format(
-                    discriminator
-                )
-            )
+            # Swagger 2.0: the values are the names of the schemas that extend this one.
+            mapping = {name: name for name in self.subtypes(resolved)}
+            out.append(self.discriminator_html({"propertyName": discriminator, "mapping": mapping}))
         for combiner, label in (("oneOf", "One of"), ("anyOf", "Any of")):
             parts = resolved.get(combiner)
             if isinstance(parts, list) and parts:
@@ -233,8 +231,10 @@ class SchemaHtml:
             out.append(Markup('<p class="mp-additional">Other properties are allowed.</p>'))
         elif isinstance(additional, dict):
             out.append(
-                Markup('<div class="mp-additional">Other properties: {}{}</div>').format(
-                    self.type_html(additional), self.tree(additional, depth=depth + 1, seen=seen)
+                Markup('<div class="mp-additional">Other properties: {}{}{}</div>').format(
+                    self.type_html(additional),
+                    self.facts_html(schema_facts(self.api, additional)),
+                    self.tree(additional, depth=depth + 1, seen=seen),
                 )
             )
         items = resolved.get("items")
@@ -250,12 +250,27 @@ class SchemaHtml:
             return Markup("")
         return Markup('<div class="mp-schema-body">{}</div>').format(Markup("").join(out))
 
+    def subtypes(self, base: dict[str, Any]) -> list[str]:
+        """Names of the named schemas whose `allOf` includes `base`."""
+        names = []
+        for name, schema in self.api.schemas.items():
+            parts = schema.get("allOf") if isinstance(schema, dict) else None
+            if isinstance(parts, list) and any(resolve(self.api, p) is base for p in parts):
+                names.append(name)
+        return names
+
+    def mapping_target(self, ref: str) -> str | None:
+        """The named schema a discriminator mapping value names (a `$ref` or a bare name)."""
+        if ref.startswith("#"):
+            return ref_name(self.api, {"$ref": ref})
+        return ref if ref in self.api.schemas else None
+
     def discriminator_html(self, discriminator: dict[str, Any]) -> Markup:
         mapping = discriminator.get("mapping")
         rows = []
         if isinstance(mapping, dict):
             for value, ref in mapping.items():
-                target = ref_name(self.api, {"$ref": ref}) if isinstance(ref, str) else None
+                target = self.mapping_target(ref) if isinstance(ref, str) else None
                 shown = self.model_link(target) if target else Markup("<code>{}</code>").format(ref)
                 rows.append(Markup("<li><code>{}</code> → {}</li>").format(value, shown))
         listing = (

@@ -1,0 +1,254 @@
+"""What a person sees, in a real headless Chromium driven by Playwright.
+
+The example portal and a portal with a hostile spec are built into `tmp_path` and served from
+the test on 127.0.0.1. Screenshots go to `test-results/screenshots/` for CI to keep.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from .conftest import EXAMPLE_SITE, build_site, write_files
+from .test_site import hostile_spec
+
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "test-results" / "screenshots"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must provide {CHROMIUM} (apt-get install chromium)", pytrace=False)
+    pytest.skip(
+        f"no browser: {CHROMIUM} is not installed (apt-get install chromium)",
+        allow_module_level=True,
+    )
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@functools.cache
+def _handler(directory: str) -> type[http.server.SimpleHTTPRequestHandler]:
+    return functools.partial(_QuietHandler, directory=directory)  # type: ignore[return-value]
+
+
+def _serve(directory: Path) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler(str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def example_url(tmp_path_factory) -> Iterator[str]:
+    site_dir = tmp_path_factory.mktemp("example") / "site"
+    config = load_config(str(EXAMPLE_SITE / "mkdocs.yml"), site_dir=str(site_dir))
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    yield from _serve(site_dir)
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.errors = []
+    page.on(
+        "console",
+        lambda message: page.errors.append(message.text) if message.type == "error" else None,
+    )
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    yield page
+    context.close()
+
+
+def test_catalog_loads_and_filters(page, example_url):
+    page.goto(f"{example_url}/apis/")
+    rows = page.locator("tr.mp-catalog-row")
+    assert rows.count() == 5
+    box = page.locator("input.mp-filter")
+    box.wait_for(state="visible")
+    box.fill("payments")
+    visible = [r for r in rows.all() if r.is_visible()]
+    assert [r.get_attribute("data-api-id") for r in visible] == ["payments"]
+    box.fill("")
+    assert sum(1 for r in rows.all() if r.is_visible()) == 5
+    assert page.errors == []
+
+
+def test_search_finds_an_operation_by_path_and_opens_it(page, example_url):
+    page.goto(f"{example_url}/")
+    _search(page, "/payments/{paymentId}/capture")
+    result = page.locator(".md-search-result__item a[href*='#op-capturepayment']").first
+    result.wait_for(state="visible", timeout=15_000)
+    result.click()
+    page.wait_for_url("**#op-capturepayment")
+    heading = page.locator("h2#op-capturepayment")
+    heading.wait_for(state="visible")
+    assert heading.is_visible()
+    box = heading.bounding_box()
+    assert box is not None
+    assert 0 <= box["y"] < 1000
+    assert page.errors == []
+
+
+def test_search_finds_an_operation_by_operation_id(page, example_url):
+    page.goto(f"{example_url}/")
+    _search(page, "listLineItems")
+    result = page.locator(".md-search-result__item a[href*='#op-listlineitems']").first
+    result.wait_for(state="visible", timeout=15_000)
+    assert result.is_visible()
+
+
+def test_content_tab_switches(page, example_url):
+    page.goto(f"{example_url}/apis/payments/payments/")
+    tabs = page.locator(".mp-samples .tabbed-set").first
+    blocks = tabs.locator(".tabbed-block")
+    assert blocks.nth(0).is_visible()
+    assert not blocks.nth(1).is_visible()
+    tabs.locator("label", has_text="Python").click()
+    assert blocks.nth(1).is_visible()
+    assert not blocks.nth(0).is_visible()
+    assert "import httpx" in blocks.nth(1).inner_text()
+
+
+def _search(page, query: str) -> None:
+    """Type `query` into the theme's search once its index is ready."""
+    field = page.locator("input.md-search__input")
+    field.click()
+    field.fill("")
+    page.locator(".md-search-result__meta", has_text="Type to start searching").wait_for(
+        timeout=20_000
+    )
+    field.press_sequentially(query, delay=10)
+
+
+def _example_pages() -> list[str]:
+    return [
+        "/",
+        "/apis/",
+        "/apis/payments/",
+        "/apis/payments/payments/",
+        "/apis/payments/models/",
+        "/apis/payments/webhooks/",
+        "/apis/orders/orders/",
+        "/apis/orders/models/",
+        "/apis/inventory/",
+        "/apis/inventory/stock/",
+        "/apis/notifications/",
+        "/apis/shipping/",
+    ]
+
+
+def test_no_console_errors_on_any_page(page, example_url):
+    for path in _example_pages():
+        response = page.goto(f"{example_url}{path}")
+        assert response is not None
+        assert response.status == 200, path
+        page.wait_for_load_state("load")
+    assert page.errors == []
+
+
+def _screenshot(page, name: str) -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
+    page.screenshot(path=str(path))
+    return path
+
+
+def test_operation_screenshots_light_and_dark(page, example_url):
+    page.goto(f"{example_url}/apis/payments/payments/#op-createpayment")
+    page.locator("h2#op-createpayment").wait_for(state="visible")
+    light = _screenshot(page, "operation-light.png")
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "default"
+    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    page.wait_for_function("document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    dark = _screenshot(page, "operation-dark.png")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert background != "rgb(255, 255, 255)"
+    assert light.stat().st_size > 10_000
+    assert dark.stat().st_size > 10_000
+
+
+def test_builtin_theme_renders_tabs_and_trees(page, browser, tmp_path):
+    site = build_site(
+        tmp_path,
+        {"sources": [{"name": "payments", "path": str(EXAMPLE_SITE / "services/payments")}]},
+        # The theme's own highlight.js comes from a CDN, which this machine cannot reach.
+        theme={"name": "mkdocs", "highlightjs": False},
+    )
+    for url in _serve(site.dir):
+        page.goto(f"{url}/apis/payments/payments/")
+        tabs = page.locator(".mp-samples .tabbed-set").first
+        blocks = tabs.locator(".tabbed-block")
+        assert blocks.nth(0).is_visible()
+        assert not blocks.nth(1).is_visible()
+        tabs.locator("label", has_text="Python").click()
+        assert blocks.nth(1).is_visible()
+        _screenshot(page, "operation-mkdocs-theme.png")
+        assert page.errors == []
+
+
+def test_hostile_spec_executes_nothing(page, tmp_path):
+    write_files(tmp_path / "repos/evil", {"openapi.json": hostile_spec()})
+    site = build_site(tmp_path, {"sources": [{"name": "evil", "path": "repos/evil"}]})
+    pages = sorted(
+        p.relative_to(site.dir).as_posix() for p in (site.dir / "apis").rglob("index.html")
+    )
+    assert len(pages) >= 3
+    for url in _serve(site.dir):
+        for rel in pages:
+            page.goto(f"{url}/{rel}")
+            page.wait_for_load_state("load")
+            for details in page.locator("details").all():
+                details.evaluate("element => { element.open = true }")
+            assert page.evaluate("window.__pwned === undefined"), rel
+        page.goto(f"{url}/")
+        for query in ("__pwned", "script", "onerror", "hostile"):
+            _search(page, query)
+            page.locator(".md-search-result__meta", has_text="matching").wait_for(timeout=10_000)
+            results = page.locator(".md-search-result__item")
+            for index in range(results.count()):
+                results.nth(index).hover()
+            assert page.evaluate("window.__pwned === undefined"), query
+            if query == "hostile":
+                assert results.count() > 0
+            page.keyboard.press("Escape")
