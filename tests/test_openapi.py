@@ -418,3 +418,28 @@ def test_normalize_survives_nonsense():
         }
     )
     assert [op.path for op in model.operations] == ["/a"]
+
+
+# -- caching across rebuilds -----------------------------------------------------------
+
+
+def test_reading_cache_reuses_until_a_file_changes(tmp_path):
+    import os
+
+    from mkdocs_platform.openapi import ReadingCache
+
+    write_files(
+        tmp_path, {"openapi.yaml": _external_spec(), "schemas/pet.yaml": {"type": "object"}}
+    )
+    cache = ReadingCache()
+    first = read_spec(tmp_path / "openapi.yaml", tmp_path, BIG, cache=cache)
+    assert read_spec(tmp_path / "openapi.yaml", tmp_path, BIG, cache=cache) is first
+    pet = tmp_path / "schemas/pet.yaml"
+    pet.write_text("type: string\n")
+    stat = pet.stat()
+    os.utime(pet, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    second = read_spec(tmp_path / "openapi.yaml", tmp_path, BIG, cache=cache)
+    assert second is not first
+    assert second.document["paths"]["/pets"]["get"]["responses"]["200"]["content"][
+        "application/json"
+    ]["schema"] == {"type": "string"}

@@ -19,6 +19,7 @@ from mkdocs_platform.mkdocs_adapter import (
     place_in_nav,
     watched_paths,
 )
+from mkdocs_platform.openapi import ReadingCache
 from mkdocs_platform.portal import PortalError, build_portal
 from mkdocs_platform.render.site import PortalRenderer, PortalSite
 from mkdocs_platform.sources import SourceError
@@ -31,6 +32,9 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
         self.renderer: PortalRenderer | None = None
         self.site: PortalSite | None = None
         self.command = "build"
+        # Lives as long as the plugin: across `mkdocs serve` rebuilds, unchanged specs are not
+        # read, validated and normalized again.
+        self.readings = ReadingCache()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this object alive across `mkdocs serve` rebuilds.
@@ -41,7 +45,7 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
             return None
         settings = to_settings(self.config, config.config_file_path)
         try:
-            portal = build_portal(settings)
+            portal = build_portal(settings, self.readings)
         except PortalError as exc:
             # Worded as MkDocs words its own configuration errors.
             raise ConfigurationError(

@@ -9,7 +9,7 @@ from mkdocs_platform.discovery.catalog import SourceCatalog, read_catalog, relat
 from mkdocs_platform.discovery.ids import RESERVED_IDS, default_api_id
 from mkdocs_platform.discovery.specs import find_spec_files, missing_explicit_specs, walk_files
 from mkdocs_platform.models import ApiEntry, CatalogEntity, Finding, Portal, PortalSettings, Source
-from mkdocs_platform.openapi import SpecReading, read_spec
+from mkdocs_platform.openapi import ReadingCache, SpecReading, read_spec
 from mkdocs_platform.openapi.model import slugify
 from mkdocs_platform.sources import resolve_sources
 
@@ -38,7 +38,9 @@ def _entry(source: Source, spec_path: str, reading: SpecReading, api_id: str = "
     )
 
 
-def _read_source(source: Source, settings: PortalSettings) -> _SourceResult:
+def _read_source(
+    source: Source, settings: PortalSettings, cache: ReadingCache | None
+) -> _SourceResult:
     missing = missing_explicit_specs(source)
     if missing:
         raise PortalError(
@@ -53,7 +55,9 @@ def _read_source(source: Source, settings: PortalSettings) -> _SourceResult:
     for spec in find_spec_files(source, files):
         if spec.path.resolve() in described:
             continue
-        reading = read_spec(spec.path, source.root, settings.max_spec_size, settings.allow_hosts)
+        reading = read_spec(
+            spec.path, source.root, settings.max_spec_size, settings.allow_hosts, cache
+        )
         if reading is None:
             log.info(
                 "platform: source '%s': %s has no top-level 'openapi' or 'swagger' key; "
@@ -136,15 +140,17 @@ def _check_ids(apis: list[ApiEntry]) -> None:
         seen[entry.id] = entry
 
 
-def build_portal(settings: PortalSettings) -> Portal:
+def build_portal(settings: PortalSettings, cache: ReadingCache | None = None) -> Portal:
     """Resolve sources, find and read every spec and catalog, and check the result is consistent.
+
+    `cache` keeps readings of unchanged files between builds (`mkdocs serve`).
 
     Raises:
         PortalError: on a mistake in the configuration (a missing spec, clashing ids).
         SourceError: when a source cannot be made available (it names the source and why).
     """
     sources = resolve_sources(settings)
-    results = [_read_source(source, settings) for source in sources]
+    results = [_read_source(source, settings, cache) for source in sources]
     _drop_duplicate_entities(results)
     apis = sorted((api for result in results for api in result.apis), key=lambda e: e.id)
     _check_ids(apis)

@@ -27,6 +27,39 @@ class SpecReading:
     """The bundled document."""
     findings: list[Finding] = field(default_factory=list)
     """Every problem met, located."""
+    files: tuple[Path, ...] = ()
+    """Every local file the reading depends on."""
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (str(path), -1, -1)
+    return (str(path), stat.st_size, stat.st_mtime_ns)
+
+
+class ReadingCache:
+    """Readings kept across `mkdocs serve` rebuilds, reused while none of their files changed."""
+
+    def __init__(self) -> None:
+        self._entries: dict[
+            tuple[object, ...], tuple[SpecReading | None, tuple[tuple[str, int, int], ...]]
+        ] = {}
+
+    def get(self, key: tuple[object, ...]) -> tuple[bool, SpecReading | None]:
+        entry = self._entries.get(key)
+        if entry is None:
+            return False, None
+        reading, stamps = entry
+        if all(_stamp(Path(stamp[0])) == stamp for stamp in stamps):
+            return True, reading
+        return False, None
+
+    def put(
+        self, key: tuple[object, ...], reading: SpecReading | None, files: tuple[Path, ...]
+    ) -> None:
+        self._entries[key] = (reading, tuple(_stamp(p) for p in files))
 
 
 def is_openapi_document(data: Any) -> bool:
@@ -39,16 +72,26 @@ def read_spec(
     source_root: Path,
     max_size: int,
     allow_hosts: tuple[str, ...] = (),
+    cache: ReadingCache | None = None,
 ) -> SpecReading | None:
     """Load, bundle, validate and normalize one spec file.
 
     Returns None when the file parses but is not an OpenAPI document.
     """
+    key = (str(path), str(source_root), max_size, allow_hosts)
+    if cache is not None:
+        found, reading = cache.get(key)
+        if found:
+            return reading
     try:
         loaded = load_file(path, max_size)
     except LoadError as exc:
-        return unloadable(path.relative_to(source_root).as_posix(), exc)
-    return read_loaded(loaded, source_root, max_size, allow_hosts)
+        reading = unloadable(path.relative_to(source_root).as_posix(), exc)
+    else:
+        reading = read_loaded(loaded, source_root, max_size, allow_hosts)
+    if cache is not None:
+        cache.put(key, reading, reading.files if reading is not None and reading.files else (path,))
+    return reading
 
 
 def unloadable(rel: str, error: LoadError, line_offset: int = 0) -> SpecReading:
@@ -82,7 +125,7 @@ def read_loaded(
     document = bundle_spec(loaded, source_root, max_size, allow_hosts)
     findings = list(document.findings)
     findings.extend(validate_document(document))
-    reading = SpecReading(document=document.data, findings=findings)
+    reading = SpecReading(document=document.data, findings=findings, files=tuple(document.files))
     try:
         reading.model = normalize(document.data)
     except Exception as exc:

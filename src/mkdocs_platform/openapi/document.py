@@ -69,6 +69,8 @@ class SpecDocument:
     """Problems met while bundling (unreadable or unresolved `$ref`s)."""
     unresolved_refs: int = 0
     """How many `$ref`s did not resolve."""
+    files: list[Path] = field(default_factory=list)
+    """Every local file read for this spec (the spec and the files its `$ref`s name)."""
 
     def physical_tokens(self, logical: list[str] | tuple[str, ...]) -> list[str]:
         """Follow local `$ref`s met along `logical`, giving the place the value is written."""
@@ -287,4 +289,7 @@ def bundle_spec(
     except orjson.JSONEncodeError as exc:
         bundler.ref_finding(f"a $ref target cannot be copied: {exc}", ())
     bundler.check_local_refs()
+    bundler.doc.files = [
+        Path(key) for key in bundler.files if not key.startswith(("http://", "https://"))
+    ]
     return bundler.doc

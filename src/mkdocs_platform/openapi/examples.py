@@ -121,7 +121,8 @@ class _Builder:
             return self.object(resolved, depth, stack)
         if kind == "array":
             item = self.value(resolved.get("items"), depth + 1, stack)
-            count = resolved.get("minItems") if isinstance(resolved.get("minItems"), int) else 1
+            min_items = resolved.get("minItems")
+            count = min_items if isinstance(min_items, int) else 1
             return [] if item is None else [item] * max(1, min(count, 3))
         if kind == "string":
             return self.string(resolved)
@@ -146,9 +147,8 @@ class _Builder:
         if not isinstance(ref, str):
             return
         name = ref.rsplit("/", 1)[-1]
-        mapping = (
-            discriminator.get("mapping") if isinstance(discriminator.get("mapping"), dict) else {}
-        )
+        raw_mapping = discriminator.get("mapping")
+        mapping: dict[str, Any] = raw_mapping if isinstance(raw_mapping, dict) else {}
         key = next((k for k, v in mapping.items() if v in (ref, name)), None)
         value[discriminator["propertyName"]] = key if key is not None else name
 
@@ -166,10 +166,10 @@ class _Builder:
         return ""
 
     def object(self, schema: dict[str, Any], depth: int, stack: tuple[int, ...]) -> dict[str, Any]:
-        properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
-        required = (
-            set(schema.get("required") or []) if isinstance(schema.get("required"), list) else set()
-        )
+        raw_properties = schema.get("properties")
+        properties: dict[str, Any] = raw_properties if isinstance(raw_properties, dict) else {}
+        raw_required = schema.get("required")
+        required = set(raw_required) if isinstance(raw_required, list) else set()
         result: dict[str, Any] = {}
         for name, prop in list(properties.items())[:MAX_PROPERTIES]:
             resolved = resolve(self.api, prop)
@@ -202,7 +202,7 @@ class _Builder:
             matching = pattern_example(pattern)
             if matching is not None:
                 return matching
-        text = _FORMAT_VALUES.get(str(schema.get("format") or ""), "string")
+        text = str(_FORMAT_VALUES.get(str(schema.get("format") or ""), "string"))
         min_length = schema.get("minLength")
         max_length = schema.get("maxLength")
         if isinstance(min_length, int) and len(text) < min_length:
@@ -295,9 +295,9 @@ def _from_class(items: Any) -> str:
 def pattern_example(pattern: str) -> str | None:
     """A short text that `pattern` matches (as JSON Schema does: anywhere), or None."""
     try:
-        import re._parser as sre_parse  # type: ignore[import-not-found]
+        import re._parser as sre_parse  # type: ignore[import-not-found,unused-ignore]
     except ImportError:  # Python 3.10
-        import sre_parse  # type: ignore[no-redef]
+        import sre_parse  # type: ignore[no-redef,unused-ignore]
 
     try:
         text = _from_pattern(sre_parse.parse(pattern), [500])
