@@ -1,0 +1,149 @@
+"""Running the rules over an API and turning their tallies into its `Scorecard`."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timezone
+
+from mkdocs_platform.models import ApiEntry, Finding
+from mkdocs_platform.scorecard.context import Locate, RuleContext, api_locator
+from mkdocs_platform.scorecard.registry import CategoryId
+from mkdocs_platform.scorecard.score import (
+    CategoryScore,
+    CheckScore,
+    Scorecard,
+    grade_of,
+    level_of,
+    next_level_progress,
+    overall,
+    points_available,
+)
+from mkdocs_platform.scorecard.settings import EffectiveRule, ScorecardSettings
+
+log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
+
+VALIDATION_RULES = frozenset({"oas-valid", "oas-parse", "oas-refs-resolve"})
+"""Rule ids of loading and validation findings; the correctness checks report them."""
+
+
+def _finding_order(finding: Finding) -> tuple[str, int, int, str, str]:
+    return (
+        finding.file or "",
+        finding.line or 0,
+        finding.column or 0,
+        finding.rule,
+        finding.message,
+    )
+
+
+def score_api(
+    api: ApiEntry,
+    settings: ScorecardSettings | None = None,
+    *,
+    locate: Locate | None = None,
+    now: datetime | None = None,
+) -> Scorecard:
+    """Run every rule the settings turn on for `api`, and score it (unloadable: 0, F, no level)."""
+    settings = settings or ScorecardSettings()
+    model = api.model
+    checks: list[CheckScore] = []
+    score = 0
+    categories: dict[CategoryId, CategoryScore] = {}
+    capped_by: tuple[str, ...] = ()
+    findings = list(api.findings)
+    if model is not None:
+        context = RuleContext(
+            api=api,
+            model=model,
+            locate=locate or api_locator(api),
+            now=now or datetime.now(timezone.utc),
+        )
+        checks = [_run(context, rule) for rule in settings.rules_for(api.id)]
+        points = points_available(checks, settings.weights)
+        checks = [
+            dataclasses.replace(c, points_available=p) for c, p in zip(checks, points, strict=True)
+        ]
+        score, categories, capped_by = overall(checks, settings.weights)
+        # The checks report validation findings, with the severity the user gave them.
+        findings = [f for f in api.findings if f.rule not in VALIDATION_RULES]
+        findings.extend(f for c in checks for f in c.findings)
+    level = level_of(checks) if model is not None else None
+    return Scorecard(
+        api_id=api.id,
+        title=api.title,
+        version=model.version if model is not None else "",
+        source=api.source.name,
+        spec=api.spec_path,
+        commit=api.source.commit,
+        owner=api.owner,
+        loaded=model is not None,
+        valid=api.valid,
+        score=score,
+        grade=grade_of(score),
+        level=level,
+        categories=categories,
+        checks=tuple(checks),
+        findings=tuple(sorted(findings, key=_finding_order)),
+        capped_by=capped_by,
+        next_level=next_level_progress(checks, level) if model is not None else None,
+    )
+
+
+def _run(context: RuleContext, rule: EffectiveRule) -> CheckScore:
+    spec = rule.spec
+    try:
+        result = spec.function(context.for_rule(spec.id, rule.severity))
+    except Exception as exc:
+        # One check's bug must not take the portal down, nor break `--strict` with a WARNING:
+        # the finding reports it.
+        log.debug("check %s failed on %s", spec.id, context.api.id, exc_info=True)
+        file, line, column, pointer = context.locate([])
+        crash = Finding(
+            rule=spec.id,
+            severity="warn",
+            finding_class="tool",
+            message=f"the check failed ({type(exc).__name__}: {str(exc)[:200]}); it was left out",
+            file=file,
+            line=line,
+            column=column,
+            pointer=pointer,
+        )
+        # Nothing counted: the check drops out of the score instead of failing the API.
+        return CheckScore(
+            id=spec.id,
+            category=spec.category,
+            severity=rule.severity,
+            level=rule.level,
+            threshold=rule.threshold,
+            title=spec.title,
+            items=spec.items,
+            applicable=0,
+            passed=0,
+            findings=(crash,),
+        )
+    return CheckScore(
+        id=spec.id,
+        category=spec.category,
+        severity=rule.severity,
+        level=rule.level,
+        threshold=rule.threshold,
+        title=spec.title,
+        items=spec.items,
+        applicable=result.applicable,
+        passed=result.passed,
+        findings=tuple(result.listed(spec.items)),
+    )
+
+
+def score_apis(
+    apis: Iterable[ApiEntry],
+    settings: ScorecardSettings | None = None,
+    *,
+    now: datetime | None = None,
+) -> list[Scorecard]:
+    """The scorecard of every API, in the order given."""
+    settings = settings or ScorecardSettings()
+    moment = now or datetime.now(timezone.utc)
+    return [score_api(api, settings, now=moment) for api in apis]

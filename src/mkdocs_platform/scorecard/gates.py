@@ -1,0 +1,97 @@
+"""The gates a build or a CI job fails on: minimum score, target level, finding severity."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from mkdocs_platform.models import SEVERITY_ORDER
+from mkdocs_platform.scorecard.registry import LEVELS, LevelId
+from mkdocs_platform.scorecard.score import CheckScore, Scorecard
+from mkdocs_platform.scorecard.settings import ScorecardSettings
+
+
+@dataclass(frozen=True)
+class GateFailure:
+    """One API that fails a gate, and why."""
+
+    scorecard: Scorecard
+    reasons: tuple[str, ...]
+    """Each gate it fails, in words (`its score is under fail_under 70`)."""
+
+    @property
+    def top_checks(self) -> list[CheckScore]:
+        """The three failing checks worth the most points."""
+        return self.scorecard.top_reasons(3)
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """Whether the configured gates fail, with one paragraph saying why."""
+
+    failed: bool
+    message: str
+    """One paragraph naming each failing API, its score, grade, level and top reasons."""
+    failures: tuple[GateFailure, ...] = ()
+
+
+def _rank(level: LevelId | None) -> int:
+    return -1 if level is None else LEVELS.index(level)
+
+
+def _reasons(card: Scorecard, settings: ScorecardSettings) -> list[str]:
+    reasons = []
+    if settings.fail_under is not None and card.score < settings.fail_under:
+        reasons.append(f"its score is under fail_under {settings.fail_under}")
+    if settings.target_level is not None and _rank(card.level) < _rank(settings.target_level):
+        reasons.append(f"it does not reach the target level {settings.target_level}")
+    if settings.fail_on is not None:
+        bar = SEVERITY_ORDER[settings.fail_on]
+        count = sum(1 for f in card.findings if SEVERITY_ORDER[f.severity] >= bar)
+        if count:
+            plural = "s" if count > 1 else ""
+            reasons.append(f"it has {count} finding{plural} at or above {settings.fail_on}")
+    return reasons
+
+
+def _describe(failure: GateFailure) -> str:
+    card = failure.scorecard
+    level = card.level or "no level"
+    text = f"{card.api_id} scores {card.score} ({card.grade}, {level}): " + "; ".join(
+        failure.reasons
+    )
+    if not card.loaded:
+        return text + "; its spec could not be loaded."
+    top = failure.top_checks
+    if top:
+        text += "; top reasons: " + ", ".join(
+            f"{c.id} (+{c.points_available:g} points, {c.passed}/{c.applicable} {c.items})"
+            for c in top
+        )
+    return text + "."
+
+
+def evaluate_gates(scorecards: Sequence[Scorecard], settings: ScorecardSettings) -> GateResult:
+    """Check every scorecard against `fail_under`, `target_level` and `fail_on`."""
+    configured = (
+        settings.fail_under is not None
+        or settings.target_level is not None
+        or settings.fail_on is not None
+    )
+    if not configured:
+        return GateResult(failed=False, message="No scorecard gate is configured.")
+    failures = tuple(
+        GateFailure(card, tuple(reasons))
+        for card in scorecards
+        if (reasons := _reasons(card, settings))
+    )
+    if not failures:
+        return GateResult(
+            failed=False,
+            message=f"The scorecard gate passes for all {len(scorecards)} APIs.",
+        )
+    message = (
+        f"The scorecard gate fails for {len(failures)} of {len(scorecards)} APIs. "
+        + " ".join(_describe(f) for f in failures)
+    )
+    return GateResult(failed=True, message=message, failures=failures)

@@ -1,0 +1,112 @@
+"""The catalog of scorecard rules: each rule a small function registered with its defaults."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from mkdocs_platform.scorecard.context import CheckResult, RuleContext
+
+CategoryId = Literal["correctness", "documentation", "design", "security", "sdk", "ownership"]
+"""The scorecard categories (SCORECARD.md 10.2); `sdk` has no rules yet."""
+
+CATEGORIES: tuple[CategoryId, ...] = (
+    "correctness",
+    "documentation",
+    "design",
+    "security",
+    "sdk",
+    "ownership",
+)
+
+LevelId = Literal["bronze", "silver", "gold"]
+"""A maturity level; a rule without one counts towards the score only."""
+
+LEVELS: tuple[LevelId, ...] = ("bronze", "silver", "gold")
+
+RuleSeverity = Literal["error", "warn", "info"]
+"""The severity a rule reports with; `off` (in settings) does not run it."""
+
+RuleFunction = Callable[["RuleContext"], "CheckResult"]
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A rule and its defaults: what users configure by `id`."""
+
+    id: str
+    """Stable id, never renumbered (`doc-operation-summary`)."""
+    category: CategoryId
+    """The category whose score it counts towards."""
+    severity: RuleSeverity
+    """Default severity; it sets the rule's weight in its category."""
+    level: LevelId | None
+    """Lowest maturity level at which it must pass; None counts towards the score only."""
+    threshold: float
+    """Ratio of passing items it needs to pass at its level."""
+    title: str
+    """What it checks, in a few words (`Operations have a summary`)."""
+    items: str
+    """What it counts, plural (`operations`): the denominator of its ratio."""
+    function: RuleFunction
+    """Counts the applicable and passing items of one API."""
+
+
+RULES: dict[str, RuleSpec] = {}
+"""Every registered rule by id, in the order they were registered."""
+
+PLANNED_RULE_IDS = frozenset(
+    {
+        "own-breaking-vs-version",
+        "py-docstring-coverage",
+        "py-params-documented",
+        "py-no-phantom-params",
+        "py-returns-raises",
+        "py-docstring-parses",
+        "py-type-annotations",
+    }
+)
+"""Ids of the catalog that settings may name already but that do not run yet."""
+
+
+def rule(
+    rule_id: str,
+    category: CategoryId,
+    severity: RuleSeverity,
+    level: LevelId | None,
+    *,
+    title: str,
+    items: str,
+    threshold: float = 1.0,
+) -> Callable[[RuleFunction], RuleFunction]:
+    """Register the decorated function as the rule `rule_id`."""
+
+    def register(function: RuleFunction) -> RuleFunction:
+        if rule_id in RULES:
+            raise ValueError(f"the rule id {rule_id!r} is registered twice")
+        if category not in CATEGORIES:
+            raise ValueError(f"rule {rule_id!r}: unknown category {category!r}")
+        if not 0.0 <= threshold <= 1.0:
+            raise ValueError(f"rule {rule_id!r}: threshold must lie in 0..1")
+        RULES[rule_id] = RuleSpec(
+            id=rule_id,
+            category=category,
+            severity=severity,
+            level=level,
+            threshold=threshold,
+            title=title,
+            items=items,
+            function=function,
+        )
+        return function
+
+    return register
+
+
+def all_rules() -> dict[str, RuleSpec]:
+    """Every rule, once the rule modules are imported."""
+    import mkdocs_platform.scorecard.rules  # noqa: F401 - importing registers the rules
+
+    return RULES

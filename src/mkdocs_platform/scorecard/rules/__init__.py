@@ -1,0 +1,11 @@
+"""The default rules, one module per category; importing this package registers them."""
+
+from mkdocs_platform.scorecard.rules import (
+    correctness,
+    design,
+    documentation,
+    ownership,
+    security,
+)
+
+__all__ = ["correctness", "design", "documentation", "ownership", "security"]

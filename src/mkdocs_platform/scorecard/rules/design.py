@@ -1,0 +1,206 @@
+"""Design and SDK-readiness: are generated clients usable, errors and servers well defined?"""
+
+from __future__ import annotations
+
+import re
+import urllib.parse
+from typing import Any
+
+from mkdocs_platform.openapi.schema import ref_name
+from mkdocs_platform.scorecard.context import CheckResult, RuleContext
+from mkdocs_platform.scorecard.registry import rule
+from mkdocs_platform.scorecard.rules.common import PATH_TEMPLATE, is_status
+
+SDK_OPERATION_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-/]*\Z")
+"""An operationId every generator turns into a method name, and that is safe in a URL."""
+
+PATH_VERBS = frozenset({"get", "post", "put", "patch", "delete"})
+"""HTTP verbs that do not belong in a path: the method says it. (`head`, `options` and
+`trace` are left out: as words they are mostly nouns, `/shipping/options`.)
+"""
+
+_WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+@rule(
+    "design-operationid",
+    "design",
+    "warn",
+    "silver",
+    title="Operations have SDK-friendly operationIds",
+    items="operations",
+)
+def operation_id(ctx: RuleContext) -> CheckResult:
+    """Every operation has an operationId of letters, digits, `_-./`, not starting with a digit."""
+    result = ctx.result()
+    for op in ctx.operations:
+        if not op.operation_id:
+            result.fail(op.pointer, f"{op.label} has no operationId")
+        else:
+            result.check(
+                SDK_OPERATION_ID.match(op.operation_id) is not None,
+                (*op.pointer, "operationId"),
+                f"{op.label}: the operationId '{op.operation_id}' is not a valid SDK method name",
+            )
+    return result
+
+
+@rule(
+    "design-success-response",
+    "design",
+    "warn",
+    "silver",
+    title="Operations define a success response",
+    items="operations",
+)
+def success_response(ctx: RuleContext) -> CheckResult:
+    """Every operation has at least one 2xx or 3xx response."""
+    result = ctx.result()
+    for op in ctx.operations:
+        result.check(
+            any(is_status(r.status, "2") or is_status(r.status, "3") for r in op.responses),
+            (*op.pointer, "responses"),
+            f"{op.label} has no 2xx or 3xx response",
+        )
+    return result
+
+
+@rule(
+    "design-error-responses",
+    "design",
+    "warn",
+    "gold",
+    title="Operations define client errors with a body schema",
+    items="operations",
+)
+def error_responses(ctx: RuleContext) -> CheckResult:
+    """Every operation has a 4xx response whose body has a schema."""
+    result = ctx.result()
+    for op in ctx.operations:
+        client_errors = [r for r in op.responses if is_status(r.status, "4")]
+        ok = any(m.schema is not None for r in client_errors for m in r.content)
+        message = (
+            f"{op.label}: no 4xx response has a body schema"
+            if client_errors
+            else f"{op.label} has no 4xx response"
+        )
+        result.check(ok, (*op.pointer, "responses"), message)
+    return result
+
+
+def _inline_object(schema: Any) -> bool:
+    if not isinstance(schema, dict) or "$ref" in schema:
+        return False
+    if schema.get("type") == "array" or "items" in schema:
+        return _inline_object(schema.get("items"))
+    return (
+        schema.get("type") == "object"
+        or "properties" in schema
+        or any(k in schema for k in ("allOf", "oneOf", "anyOf"))
+    )
+
+
+@rule(
+    "design-named-schemas",
+    "design",
+    "info",
+    None,
+    title="Bodies use named schemas",
+    items="request and response bodies",
+)
+def named_schemas(ctx: RuleContext) -> CheckResult:
+    """Object bodies (and arrays of objects) name a component schema, so SDKs get type names."""
+    result = ctx.result()
+    seen: set[tuple[str, ...]] = set()
+    for op in ctx.operations:
+        bodies = [("the request body", op.request_body.content)] if op.request_body else []
+        bodies += [(f"the {r.status} response", r.content) for r in op.responses]
+        for what, content in bodies:
+            for media in content:
+                if media.schema is None or media.pointer in seen:
+                    continue
+                seen.add(media.pointer)
+                named = ref_name(ctx.model, media.schema) is not None
+                result.check(
+                    named or not _inline_object(media.schema),
+                    media.pointer,
+                    f"{what} of {op.label} ({media.media_type}) is an inline object schema",
+                )
+    return result
+
+
+def _server_tokens(ctx: RuleContext, index: int) -> tuple[str, ...]:
+    document = ctx.document if isinstance(ctx.document, dict) else {}
+    if "swagger" in document:
+        return ("host",) if "host" in document else ()
+    return ("servers", str(index))
+
+
+@rule(
+    "design-servers",
+    "design",
+    "warn",
+    "silver",
+    title="Servers are declared and well formed",
+    items="servers",
+)
+def servers(ctx: RuleContext) -> CheckResult:
+    """Servers are declared, not on example.com, without a trailing `/`, variables defined."""
+    result = ctx.result()
+    if not ctx.model.servers:
+        document = ctx.document if isinstance(ctx.document, dict) else {}
+        what = "host" if "swagger" in document else "servers"
+        result.fail((), f"the API declares no {what}: clients cannot know where to call it")
+        return result
+    for i, server in enumerate(ctx.model.servers):
+        problems = []
+        host = urllib.parse.urlsplit(PATH_TEMPLATE.sub("x", server.url)).hostname or ""
+        if host == "example.com" or host.endswith(".example.com"):
+            problems.append("is a placeholder on example.com")
+        if server.url.endswith("/") and server.url != "/":
+            problems.append("ends with '/'")
+        variables = {v.name: v for v in server.variables}
+        for name in PATH_TEMPLATE.findall(server.url):
+            variable = variables.get(name)
+            if variable is None:
+                problems.append(f"uses the variable '{name}', which is not defined")
+            elif variable.enum and variable.default not in variable.enum:
+                problems.append(f"has a default for '{name}' that is not one of its enum values")
+        result.check(
+            not problems, _server_tokens(ctx, i), f"the server {server.url} " + "; ".join(problems)
+        )
+    return result
+
+
+@rule(
+    "design-path-hygiene",
+    "design",
+    "warn",
+    "silver",
+    title="Paths have no trailing slash, query string or verb",
+    items="paths",
+)
+def path_hygiene(ctx: RuleContext) -> CheckResult:
+    """No path ends in `/`, holds a `?` query, or starts a segment with an HTTP verb."""
+    result = ctx.result()
+    paths = ctx.document.get("paths") if isinstance(ctx.document, dict) else None
+    if not isinstance(paths, dict):
+        return result
+    for path in paths:
+        if not isinstance(path, str) or path.startswith("x-"):
+            continue
+        problems = []
+        if path.endswith("/") and path != "/":
+            problems.append("ends with '/'")
+        if "?" in path:
+            problems.append("holds a query string")
+        for segment in path.split("/"):
+            if "{" in segment:
+                continue
+            words = _WORDS.findall(segment)
+            # RPC-style paths lead with the verb: `/getUser`, `/users/delete`.
+            if words and words[0].lower() in PATH_VERBS:
+                problems.append(f"names the HTTP verb '{words[0].lower()}'")
+                break
+        result.check(not problems, ("paths", path), f"the path {path} " + "; ".join(problems))
+    return result

@@ -1,0 +1,125 @@
+"""Ownership and lifecycle: is there an owner, and is the API maintained?"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timezone
+
+from mkdocs_platform.scorecard.codeowners import owners_of
+from mkdocs_platform.scorecard.context import CheckResult, RuleContext
+from mkdocs_platform.scorecard.registry import rule
+
+MAX_SPEC_AGE_DAYS = 365
+"""A spec untouched for longer (and not deprecated) counts as unmaintained."""
+
+DEPRECATION_WORDS = re.compile(
+    r"deprecat|instead|replac|sunset|remov|migrat|supersed|retir", re.IGNORECASE
+)
+"""Words by which a description explains a deprecation."""
+
+
+@rule(
+    "own-owner",
+    "ownership",
+    "error",
+    "bronze",
+    title="The API has an owner",
+    items="APIs",
+)
+def owner(ctx: RuleContext) -> CheckResult:
+    """An owner comes from the catalog (`spec.owner`), the spec's `x-owner`, or CODEOWNERS."""
+    result = ctx.result()
+    owned = bool(ctx.api.owner) or bool(owners_of(ctx.api.source.root, ctx.api.spec_path))
+    result.check(
+        owned,
+        ("info",),
+        "no owner: add a catalog-info.yaml with spec.owner, an x-owner in the spec, or a "
+        "CODEOWNERS line covering the spec",
+    )
+    return result
+
+
+@rule(
+    "own-contact-license",
+    "ownership",
+    "warn",
+    "silver",
+    title="Contact and license are given",
+    items="contact and license",
+)
+def contact_license(ctx: RuleContext) -> CheckResult:
+    """`info.contact` has a name and a URL or email; `info.license` has a name."""
+    result = ctx.result()
+    contact, license_ = ctx.model.contact, ctx.model.license
+    if contact is None:
+        result.fail(("info",), "info.contact is missing: say who answers questions")
+    else:
+        result.check(
+            bool(contact.name.strip()) and bool(contact.url.strip() or contact.email.strip()),
+            ("info", "contact"),
+            "info.contact needs a name and a url or email",
+        )
+    result.check(
+        license_ is not None and bool(license_.name.strip()),
+        ("info", "license") if license_ is not None else ("info",),
+        "info.license is missing or has no name",
+    )
+    return result
+
+
+def _parse_rfc3339(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            return datetime(day.year, day.month, day.day, tzinfo=timezone.utc)
+        # Python 3.10 reads no `Z` suffix.
+        return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+
+
+@rule(
+    "own-lifecycle",
+    "ownership",
+    "info",
+    "gold",
+    title="Deprecations are explained and the spec is maintained",
+    items="deprecated operations and the spec's age",
+)
+def lifecycle(ctx: RuleContext) -> CheckResult:
+    """Deprecations carry `x-sunset` or an explanation; the spec changed within a year."""
+    # The age counts only when the pipeline knows when the spec last changed
+    # (`ApiEntry.spec_changed_at`), and not for an API whose lifecycle is `deprecated`.
+    result = ctx.result()
+    for op in ctx.documented_operations:
+        if not op.deprecated:
+            continue
+        sunset = op.extensions.get("x-sunset")
+        explained = _parse_rfc3339(sunset) is not None or bool(
+            DEPRECATION_WORDS.search(op.description)
+        )
+        result.check(
+            explained,
+            (*op.pointer, "x-sunset") if sunset is not None else (*op.pointer, "deprecated"),
+            f"{op.label} is deprecated without an RFC 3339 x-sunset or a description saying "
+            "what replaces it",
+        )
+    changed = getattr(ctx.api, "spec_changed_at", None)
+    if isinstance(changed, datetime) and ctx.api.lifecycle.lower() != "deprecated":
+        if changed.tzinfo is None:
+            changed = changed.replace(tzinfo=timezone.utc)
+        age = (ctx.now - changed).days
+        result.check(
+            age <= MAX_SPEC_AGE_DAYS,
+            (),
+            f"the spec last changed {age} days ago (on {changed.date().isoformat()}); "
+            f"more than {MAX_SPEC_AGE_DAYS} days suggests nobody maintains it",
+        )
+    return result

@@ -1,0 +1,236 @@
+"""`mkdocs-platform check` on real folders: exit codes, text and JSON reports, errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from mkdocs_platform.cli import main
+from mkdocs_platform.scorecard.report import load_schema
+
+from .conftest import minimal_spec, write_files
+
+FIXTURES = Path(__file__).parent / "fixtures" / "scorecard"
+
+
+@pytest.fixture
+def good_repo(tmp_path: Path) -> Path:
+    """A service repository whose only spec passes every check."""
+    repo = tmp_path / "pets-service"
+    repo.mkdir()
+    shutil.copy(FIXTURES / "good.yaml", repo / "openapi.yaml")
+    return repo
+
+
+@pytest.fixture
+def weak_repo(tmp_path: Path) -> Path:
+    """A repository with a valid but thin spec (no servers, security, owner, descriptions)."""
+    repo = tmp_path / "orders-service"
+    write_files(repo, {"api/openapi.yaml": minimal_spec("Orders")})
+    return repo
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["check", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_passing_repository_exits_0_with_a_text_block(capsys, good_repo):
+    code, out, err = run(capsys, str(good_repo), "--fail-under", "90")
+    assert code == 0
+    assert err == ""
+    assert out.startswith("pets-service  openapi.yaml  (Pets 1.2.0)\n")
+    assert "  score 100 (A), gold\n" in out
+    assert "findings" not in out
+    assert out.endswith(
+        "No scorecard gate is configured.\nmkdocs-platform 0.1.0, scoring version 1\n"
+    ) or ("scoring version 1\n" in out)
+
+
+def test_gate_failure_exits_1_and_lists_reasons_and_findings_with_lines(capsys, weak_repo):
+    code, out, _ = run(capsys, str(weak_repo), "--fail-under", "90")
+    assert code == 1
+    block = out.split("\n\n")[0]
+    assert block.startswith("orders-service  api/openapi.yaml  (Orders 1.0.0)")
+    assert "top reasons:" in block
+    assert "    own-owner " in block
+    assert "    api/openapi.yaml" in block
+    assert "  error  sec-schemes-defined  the API defines no security scheme" in block
+    assert "  warn  doc-operation-summary" not in block
+    assert (
+        "  warn  doc-operation-description  GET /pets has no description  [#/paths/~1pets/get]"
+        in block
+    )
+    assert "The scorecard gate fails for 1 of 1 APIs. orders-service scores" in out
+
+
+def test_without_a_gate_a_weak_api_still_exits_0(capsys, weak_repo):
+    assert run(capsys, str(weak_repo))[0] == 0
+
+
+def test_target_level_and_fail_on_options_gate_too(capsys, good_repo, weak_repo):
+    assert run(capsys, str(good_repo), "--target-level", "gold", "--fail-on", "info")[0] == 0
+    assert run(capsys, str(weak_repo), "--target-level", "bronze")[0] == 1
+    assert run(capsys, str(weak_repo), "--fail-on", "error")[0] == 1
+
+
+def test_json_report_to_a_file_validates_and_stdout_stays_empty(
+    capsys, tmp_path, good_repo, weak_repo
+):
+    output = tmp_path / "out" / "scorecards.json"
+    code, out, err = run(
+        capsys,
+        str(good_repo),
+        str(weak_repo),
+        "--format",
+        "json",
+        "--output",
+        str(output),
+        "--fail-under",
+        "90",
+    )
+    assert code == 1
+    assert out == ""
+    assert "orders-service scores" in err  # the gate's paragraph still reaches the log
+    report = json.loads(output.read_text())
+    jsonschema.validate(report, load_schema(), cls=jsonschema.Draft202012Validator)
+    assert [a["id"] for a in report["apis"]] == ["pets-service", "orders-service"]
+    assert report["apis"][0]["score"] == 100
+
+
+def test_json_report_on_stdout_parses(capsys, good_repo):
+    code, out, _ = run(capsys, str(good_repo), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["apis"][0]["grade"] == "A"
+
+
+def test_a_spec_file_is_read_directly_and_named_after_itself(capsys, tmp_path):
+    spec = tmp_path / "specs" / "billing.yaml"
+    write_files(tmp_path, {"specs/billing.yaml": minimal_spec("Billing")})
+    code, out, _ = run(capsys, str(spec))
+    assert code == 0
+    assert out.startswith("billing  billing.yaml  (Billing 1.0.0)")
+
+
+def test_a_spec_file_in_a_repository_keeps_its_path_and_may_refer_to_siblings(capsys, tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "split", repo / "services" / "split")
+    (repo / ".git").mkdir()
+    code, out, _ = run(capsys, str(repo / "services" / "split" / "openapi.yaml"))
+    assert code == 0
+    assert out.startswith("split  services/split/openapi.yaml  (Split 1.0)")
+    finding = next(line for line in out.splitlines() if "doc-property-description" in line)
+    assert "the property 'name' of the 200 response of GET /pets" in finding
+    # With the pipeline's locator the finding names the schema file and its line; without it,
+    # the spec and the pointer.
+    assert finding.strip().startswith(
+        ("services/split/schemas/pet.yaml:", "services/split/openapi.yaml")
+    )
+    assert "oas-refs-resolve" not in out
+
+
+def test_several_specs_in_a_folder_get_path_ids(capsys, tmp_path):
+    write_files(
+        tmp_path / "mono",
+        {
+            "a/openapi.yaml": minimal_spec("A"),
+            "b/openapi.json": minimal_spec("B"),
+            "notes/readme.yaml": {"not": "a spec"},
+        },
+    )
+    code, out, _ = run(capsys, str(tmp_path / "mono"))
+    assert code == 0
+    ids = [line.split()[0] for line in out.split("\n\n") if line.startswith("mono")]
+    assert ids == ["mono-a-openapi", "mono-b-openapi"]
+
+
+def test_unloadable_spec_scores_0_and_fails_a_gate(capsys, tmp_path):
+    write_files(tmp_path / "svc", {"openapi.yaml": "openapi: 3.0.3\ninfo: [unclosed\n"})
+    code, out, _ = run(capsys, str(tmp_path / "svc"), "--fail-under", "1")
+    assert code == 1
+    assert "score 0 (F), no level" in out
+    assert "the spec could not be loaded" in out
+    assert "    openapi.yaml:3:1  error  oas-parse  the spec cannot be loaded: invalid YAML" in out
+
+
+def test_missing_path_exits_2(capsys, tmp_path):
+    code, out, err = run(capsys, str(tmp_path / "nowhere"))
+    assert code == 2
+    assert out == ""
+    assert "nowhere: no such file or folder" in err
+
+
+def test_folder_without_specs_exits_2(capsys, tmp_path):
+    (tmp_path / "empty").mkdir()
+    code, _, err = run(capsys, str(tmp_path / "empty"))
+    assert code == 2
+    assert "no OpenAPI spec found" in err
+
+
+def test_a_file_that_is_not_openapi_exits_2(capsys, tmp_path):
+    write_files(tmp_path, {"config.yaml": {"site_name": "x"}})
+    code, _, err = run(capsys, str(tmp_path / "config.yaml"))
+    assert code == 2
+    assert "not an OpenAPI document" in err
+
+
+def test_two_apis_with_one_id_exit_2(capsys, tmp_path):
+    write_files(
+        tmp_path, {"x/pets/openapi.yaml": minimal_spec(), "y/pets/openapi.yaml": minimal_spec()}
+    )
+    code, _, err = run(
+        capsys, str(tmp_path / "x/pets/openapi.yaml"), str(tmp_path / "y/pets/openapi.yaml")
+    )
+    assert code == 2
+    assert "two APIs get the id 'pets'" in err
+
+
+@pytest.mark.parametrize("value", ["101", "-1", "ninety"])
+def test_fail_under_outside_0_to_100_exits_2(capsys, good_repo, value):
+    code, _, err = run(capsys, str(good_repo), "--fail-under", value)
+    assert code == 2
+    assert "--fail-under" in err
+
+
+def test_unknown_format_or_command_exits_2(capsys, good_repo):
+    assert run(capsys, str(good_repo), "--format", "sarif")[0] == 2
+    assert main(["score"]) == 2
+    assert main([]) == 2
+    capsys.readouterr()
+
+
+def test_default_path_is_the_current_folder(capsys, good_repo, monkeypatch):
+    monkeypatch.chdir(good_repo)
+    code, out, _ = run(capsys)
+    assert code == 0
+    assert out.startswith("pets-service  openapi.yaml")
+
+
+def test_installed_entry_point_runs_as_a_process(tmp_path, good_repo):
+    spec = yaml.safe_load((good_repo / "openapi.yaml").read_text())
+    del spec["x-owner"]
+    (good_repo / "openapi.yaml").write_text(yaml.safe_dump(spec))
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mkdocs_platform.cli",
+            "check",
+            str(good_repo),
+            "--target-level",
+            "bronze",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert "does not reach the target level bronze" in result.stdout
