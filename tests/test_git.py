@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import subprocess
@@ -95,11 +96,13 @@ def test_build_by_branch_tag_and_default_head(tmp_path, remote, ref, title):
     assert _title(site) == title
 
 
-def test_build_by_commit_shows_the_commit(tmp_path, remote):
+def test_build_by_commit_shows_and_records_the_commit(tmp_path, remote):
     site = build_site(tmp_path, _plugin(remote, ref=remote.first))
     assert _title(site) == "Pets one"
     commit = site.article("apis/pets/index.html").select_one(".mp-commit")
     assert commit["title"] == remote.first
+    (api,) = json.loads((site.dir / "scorecards.json").read_text())["apis"]
+    assert api["commit"] == remote.first
 
 
 def test_second_build_of_a_commit_never_touches_the_remote(tmp_path, remote, caplog):

@@ -124,19 +124,15 @@ def _entry(source: Source, path: Path, api_id: str) -> ApiEntry | None:
     reading = read_spec(path, source.root, MAX_SPEC_SIZE)
     if reading is None:
         return None
-    entry = ApiEntry(
+    return ApiEntry(
         id=api_id,
         source=source,
         spec_path=path.relative_to(source.root).as_posix(),
         model=reading.model,
         document=reading.document,
         findings=reading.findings,
+        locate=reading.locate,
     )
-    locate = getattr(reading, "locate", None)
-    if locate is not None:
-        # Findings get lines once the reading keeps its locator (see scorecard.context).
-        setattr(entry, "locate", locate)  # noqa: B010 - ApiEntry does not declare it yet
-    return entry
 
 
 def _read_file(path: Path) -> ApiEntry:

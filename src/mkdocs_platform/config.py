@@ -10,7 +10,8 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, ValidationError
 
-from mkdocs_platform.models import PortalSettings, SourceSettings, SpecSelector
+from mkdocs_platform.models import PortalSettings, ReportSettings, SourceSettings, SpecSelector
+from mkdocs_platform.scorecard.settings import ScorecardSettings, SettingsError
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMG]?i?B?)?\s*$", re.IGNORECASE)
@@ -192,6 +193,32 @@ class ScorecardConfig(StrictConfig):
     reports = c.SubConfig(ReportsConfig)
     """Reports to write."""
 
+    def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
+        failed, warnings = super().validate()
+        if not failed:
+            try:
+                self.settings()
+            except SettingsError as exc:
+                failed.append(("rules", ValidationError(str(exc))))
+        return failed, warnings
+
+    def settings(self) -> ScorecardSettings:
+        """The engine-neutral scorecard settings.
+
+        Raises:
+            SettingsError: naming the key and what is wrong with it.
+        """
+        return ScorecardSettings.from_dict(
+            {
+                "weights": self.weights,
+                "rules": self.rules,
+                "overrides": self.overrides,
+                "fail_under": self.fail_under,
+                "target_level": self.target_level,
+                "fail_on": self.fail_on,
+            }
+        )
+
 
 class PlatformConfig(StrictConfig):
     """Options of the `platform` plugin."""
@@ -268,4 +295,10 @@ def to_settings(config: PlatformConfig, config_file_path: str | None) -> PortalS
         concurrency=config.concurrency,
         max_spec_size=config.max_spec_size,
         allow_hosts=tuple(config.allow_hosts),
+        scorecard=config.scorecard.settings(),
+        reports=ReportSettings(
+            json=config.scorecard.reports.json,
+            sarif=config.scorecard.reports.sarif,
+            junit=config.scorecard.reports.junit,
+        ),
     )

@@ -5,12 +5,16 @@ Every stage takes and returns these plain values; none of them knows about MkDoc
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from mkdocs_platform.openapi.model import ApiModel
+    from mkdocs_platform.scorecard.gates import GateResult
+    from mkdocs_platform.scorecard.score import Scorecard
+    from mkdocs_platform.scorecard.settings import ScorecardSettings
 
 Severity = Literal["error", "warn", "info"]
 """How much a finding matters: `error`, `warn` or `info`."""
@@ -25,6 +29,11 @@ FindingClass = Literal["structure", "example", "tool", "rule", "catalog", "sdk",
 """
 
 SEVERITY_ORDER: dict[str, int] = {"info": 0, "warn": 1, "error": 2}
+
+Location = tuple[str | None, int | None, int | None, str]
+"""(file relative to the source, line, column, JSON pointer in that file)."""
+Locate = Callable[[Sequence[str]], Location]
+"""Where a place of a bundled spec (given as JSON pointer tokens) was written."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,18 @@ class SourceSettings:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    """Machine-readable reports, as paths relative to the site folder (None: not written)."""
+
+    json: str | None = "scorecards.json"
+    """`scorecards.json` (DESIGN section 7)."""
+    sarif: str | None = None
+    """SARIF 2.1.0 for code scanning."""
+    junit: str | None = None
+    """JUnit XML for CI test tabs."""
+
+
+@dataclass(frozen=True)
 class PortalSettings:
     """Everything the core needs, independent of the engine that runs it."""
 
@@ -120,6 +141,10 @@ class PortalSettings:
     """Files larger than this many bytes are a finding and are not loaded."""
     allow_hosts: tuple[str, ...] = ()
     """Hosts a `$ref` or catalog `$text` may fetch from."""
+    scorecard: ScorecardSettings | None = None
+    """How APIs are scored; None for the defaults."""
+    reports: ReportSettings = ReportSettings()
+    """Which reports to write."""
 
 
 @dataclass(frozen=True)
@@ -218,6 +243,10 @@ class ApiEntry:
     """Components that provide the API."""
     consumers: list[CatalogEntity] = field(default_factory=list)
     """Components that consume the API."""
+    locate: Locate | None = field(default=None, repr=False, compare=False)
+    """Where a place of the spec was written, for findings about it."""
+    scorecard: Scorecard | None = field(default=None, repr=False, compare=False)
+    """The API's scorecard, once scored."""
 
     @property
     def owner(self) -> str:
@@ -268,3 +297,5 @@ class Portal:
     """Every catalog component (services that provide or consume APIs)."""
     findings: list[tuple[str, Finding]] = field(default_factory=list)
     """Problems not tied to one API (catalog files), with the name of their source."""
+    gate: GateResult | None = None
+    """Whether the configured gates fail."""

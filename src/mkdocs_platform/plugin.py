@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -19,16 +21,21 @@ from mkdocs_platform.mkdocs_adapter import (
     place_in_nav,
     watched_paths,
 )
+from mkdocs_platform.models import Portal
 from mkdocs_platform.openapi import ReadingCache
 from mkdocs_platform.portal import PortalError, build_portal
 from mkdocs_platform.render.site import PortalRenderer, PortalSite
+from mkdocs_platform.scorecard.outputs import write_reports
 from mkdocs_platform.sources import SourceError
+
+log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
 
 
 class PlatformPlugin(BasePlugin[PlatformConfig]):
     """The `platform` plugin: a developer portal from many repositories' APIs."""
 
     def __init__(self) -> None:
+        self.portal: Portal | None = None
         self.renderer: PortalRenderer | None = None
         self.site: PortalSite | None = None
         self.command = "build"
@@ -53,6 +60,7 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
             ) from None
         except SourceError as exc:
             raise PluginError(f"platform: {exc}") from None
+        self.portal = portal
         self.renderer = PortalRenderer(portal)
         self.site = self.renderer.plan()
         config.extra_css.append(self.site.css_uri)
@@ -76,6 +84,18 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
         if self.site is None or self.renderer is None:
             return None
         return apply_rendered_page(self.renderer, self.site, page, files, html)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.portal is None:
+            return
+        write_reports(self.portal, Path(config.site_dir))
+        gate = self.portal.gate
+        if gate is not None and gate.failed:
+            # The site and the reports are complete; only then does a failed gate fail the build.
+            if self.command == "serve":
+                log.warning("platform: %s", gate.message)
+            else:
+                raise PluginError(f"platform: {gate.message}")
 
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any

@@ -11,6 +11,7 @@ from mkdocs_platform.discovery.specs import find_spec_files, missing_explicit_sp
 from mkdocs_platform.models import ApiEntry, CatalogEntity, Finding, Portal, PortalSettings, Source
 from mkdocs_platform.openapi import ReadingCache, SpecReading, read_spec
 from mkdocs_platform.openapi.model import slugify
+from mkdocs_platform.scorecard import ScorecardSettings, evaluate_gates, score_apis
 from mkdocs_platform.sources import resolve_sources
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
@@ -35,6 +36,7 @@ def _entry(source: Source, spec_path: str, reading: SpecReading, api_id: str = "
         model=reading.model,
         document=reading.document,
         findings=reading.findings,
+        locate=reading.locate,
     )
 
 
@@ -161,6 +163,10 @@ def build_portal(settings: PortalSettings, cache: ReadingCache | None = None) ->
         for f in result.findings
     ]
     findings.extend((component.source, finding) for component, finding in relate(apis, components))
+    scorecard_settings = settings.scorecard or ScorecardSettings()
+    scorecards = score_apis(apis, scorecard_settings)
+    for api, card in zip(apis, scorecards, strict=True):
+        api.scorecard = card
     for api in apis:
         for finding in api.findings:
             log.info(
@@ -172,4 +178,19 @@ def build_portal(settings: PortalSettings, cache: ReadingCache | None = None) ->
             )
     for source_name, finding in findings:
         log.info("platform: catalog: %s:%s %s", source_name, finding.location(), finding.message)
-    return Portal(settings=settings, apis=apis, components=components, findings=findings)
+    for card in scorecards:
+        log.info(
+            "platform: %s scores %d (%s, %s), %d findings",
+            card.api_id,
+            card.score,
+            card.grade,
+            card.level or "no level",
+            len(card.findings),
+        )
+    return Portal(
+        settings=settings,
+        apis=apis,
+        components=components,
+        findings=findings,
+        gate=evaluate_gates(scorecards, scorecard_settings),
+    )

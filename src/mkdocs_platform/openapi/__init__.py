@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mkdocs_platform.models import Finding
+from mkdocs_platform.models import Finding, Locate
 from mkdocs_platform.openapi.document import bundle_spec
 from mkdocs_platform.openapi.loader import LoadedFile, LoadError, load_file
 from mkdocs_platform.openapi.model import ApiModel
@@ -29,6 +29,8 @@ class SpecReading:
     """Every problem met, located."""
     files: tuple[Path, ...] = ()
     """Every local file the reading depends on."""
+    locate: Locate | None = field(default=None, repr=False)
+    """Where a place of the bundled document was written."""
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:
@@ -125,7 +127,12 @@ def read_loaded(
     document = bundle_spec(loaded, source_root, max_size, allow_hosts)
     findings = list(document.findings)
     findings.extend(validate_document(document))
-    reading = SpecReading(document=document.data, findings=findings, files=tuple(document.files))
+    reading = SpecReading(
+        document=document.data,
+        findings=findings,
+        files=tuple(document.files),
+        locate=lambda tokens: document.where(list(tokens)),
+    )
     try:
         reading.model = normalize(document.data)
     except Exception as exc:

@@ -77,6 +77,10 @@ class ApiPages:
         return f"{self.base}/models/index.md"
 
     @property
+    def scorecard_uri(self) -> str:
+        return f"{self.base}/scorecard/index.md"
+
+    @property
     def webhooks_uri(self) -> str:
         return f"{self.base}/webhooks/index.md"
 

@@ -20,9 +20,10 @@ from mkdocs_platform.models import SEVERITY_ORDER, ApiEntry, Finding, Portal
 from mkdocs_platform.openapi.model import slugify
 from mkdocs_platform.render.markdown import plain_title, render_inline, render_markdown
 from mkdocs_platform.render.reference import ApiPages, Reference
+from mkdocs_platform.scorecard.score import SCORING_VERSION, grade_of
 from mkdocs_platform.sources import file_links
 
-PageKind = Literal["catalog", "overview", "tag", "operation", "models", "webhooks"]
+PageKind = Literal["catalog", "overview", "tag", "operation", "models", "webhooks", "scorecard"]
 
 CSS_NAME = "platform.css"
 JS_NAME = "platform.js"
@@ -192,6 +193,8 @@ def _environment() -> Environment:
     env.filters["scalar"] = _scalar
     env.filters["slug"] = slugify
     env.globals["safe_url"] = safe_url
+    env.globals["grade_of"] = lambda score: grade_of(int(score))
+    env.globals["scoring_version"] = SCORING_VERSION
     return env
 
 
@@ -255,6 +258,9 @@ class PortalRenderer:
         if layout.has_models:
             add(layout.models_uri, "Models", "models")
             node.children.append(NavNode(title="Models", src_uri=layout.models_uri))
+        if api.scorecard is not None:
+            add(layout.scorecard_uri, "Scorecard", "scorecard")
+            node.children.append(NavNode(title="Scorecard", src_uri=layout.scorecard_uri))
         if api.document is not None:
             files.append(SiteFile(f"{layout.base}/openapi.json", _document_bytes(api)))
         return node

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from mkdocs_platform.models import ApiEntry, Finding
+from mkdocs_platform.models import ApiEntry, Finding, Locate, Location
 from mkdocs_platform.openapi.locate import to_pointer
 from mkdocs_platform.openapi.model import ApiModel, Operation
 from mkdocs_platform.scorecard.registry import RuleSeverity
 from mkdocs_platform.scorecard.walk import DocumentIndex, SchemaIndex
-
-Location = tuple[str | None, int | None, int | None, str]
-"""(file relative to the source, 1-based line, 1-based column, JSON pointer in that file)."""
-
-Locate = Callable[[list[str]], Location]
-"""From JSON-pointer tokens into the bundled document to where a person edits them.
-
-`SpecDocument.where` is one: pass it as the `locate` of an `ApiEntry`.
-"""
-
 
 MAX_LISTED_FINDINGS = 500
 """Findings listed per check and API; the rest are counted (the ratio stays exact) and summed
@@ -34,16 +24,15 @@ make the report and the page too big to use, and locating each costs more than s
 def fallback_locator(spec_path: str) -> Locate:
     """A locator that knows only the spec file: no line, the pointer as given."""
 
-    def locate(tokens: list[str]) -> Location:
-        return spec_path, None, None, to_pointer(tokens)
+    def locate(tokens: Sequence[str]) -> Location:
+        return spec_path, None, None, to_pointer(list(tokens))
 
     return locate
 
 
 def api_locator(api: ApiEntry) -> Locate:
     """The API's own locator when the pipeline kept one, else the spec-file fallback."""
-    locate: Locate | None = getattr(api, "locate", None)
-    return locate if locate is not None else fallback_locator(api.spec_path)
+    return api.locate if api.locate is not None else fallback_locator(api.spec_path)
 
 
 @dataclass

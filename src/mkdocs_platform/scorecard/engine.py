@@ -7,8 +7,8 @@ import logging
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from mkdocs_platform.models import ApiEntry, Finding
-from mkdocs_platform.scorecard.context import Locate, RuleContext, api_locator
+from mkdocs_platform.models import ApiEntry, Finding, Locate
+from mkdocs_platform.scorecard.context import RuleContext, api_locator
 from mkdocs_platform.scorecard.registry import CategoryId
 from mkdocs_platform.scorecard.score import (
     CategoryScore,

@@ -1,0 +1,148 @@
+"""Scorecards in a real portal build: pages, scorecards.json, gates under build and serve."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import jsonschema
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from mkdocs_platform.scorecard.report import load_schema
+
+from .conftest import build_site, make_config, minimal_spec, write_files
+
+
+def _good_spec() -> dict:
+    spec = minimal_spec("Good")
+    spec["info"]["description"] = "A well described API that lists pets and explains itself fully."
+    return spec
+
+
+def _poor_spec() -> dict:
+    spec = minimal_spec("Poor")
+    spec["servers"] = [{"url": "http://poor.example.net"}]
+    spec["paths"]["/pets"]["post"] = {"responses": {"200": {"description": "ok"}}}
+    return spec
+
+
+@pytest.fixture
+def portal(tmp_path):
+    write_files(tmp_path / "repos/good", {"openapi.yaml": _good_spec()})
+    write_files(tmp_path / "repos/poor", {"openapi.yaml": _poor_spec()})
+    return {
+        "sources": [{"name": "good", "path": "repos/good"}, {"name": "poor", "path": "repos/poor"}]
+    }
+
+
+def test_scorecards_json_has_every_api_and_validates(tmp_path, portal):
+    site = build_site(tmp_path, portal)
+    report = json.loads((site.dir / "scorecards.json").read_text())
+    jsonschema.validate(report, load_schema())
+    assert report["tool"] == "mkdocs-platform"
+    assert report["scoring_version"] == 1
+    by_id = {api["id"]: api for api in report["apis"]}
+    assert set(by_id) == {"good", "poor"}
+    assert by_id["good"]["score"] > by_id["poor"]["score"]
+    poor = by_id["poor"]
+    assert {"correctness", "documentation", "design", "security", "ownership"} <= set(
+        poor["categories"]
+    )
+    https = [f for f in poor["findings"] if f["rule"] == "sec-https-only"]
+    assert https
+    assert https[0]["file"] == "openapi.yaml"
+    assert https[0]["line"] is not None
+    assert https[0]["pointer"].startswith("#/servers/0")
+
+
+def test_scorecard_page_explains_every_lost_point(tmp_path, portal):
+    site = build_site(tmp_path, portal)
+    report = {a["id"]: a for a in json.loads((site.dir / "scorecards.json").read_text())["apis"]}
+    page = site.article("apis/poor/scorecard/index.html")
+    assert int(page.select_one(".mp-score-value")["data-score"]) == report["poor"]["score"]
+    assert page.select_one(".mp-grade")["data-grade"] == report["poor"]["grade"]
+    categories = {c["data-category"] for c in page.select(".mp-category")}
+    assert categories == set(report["poor"]["categories"])
+    https = page.select_one("tr[data-check='sec-https-only']")
+    assert "0 / 1" in https.get_text(" ", strip=True)
+    assert float(https.select_one(".mp-points").get_text()) > 0
+    rows = [r.get_text(" ", strip=True) for r in page.select(".mp-findings tbody tr")]
+    assert any("sec-https-only" in r and "#/servers/0" in r and "openapi.yaml:" in r for r in rows)
+    overview = site.article("apis/poor/index.html")
+    chip = overview.select_one(".mp-grade-chip")
+    assert chip.select_one(".mp-grade-letter").get_text() == report["poor"]["grade"]
+
+
+def test_next_level_lists_what_to_fix(tmp_path, portal):
+    site = build_site(tmp_path, portal)
+    page = site.article("apis/poor/scorecard/index.html")
+    todo = page.select(".mp-todo li")
+    assert todo
+    assert any("sec-https-only" in item.get_text() for item in todo)
+
+
+def test_failed_gate_fails_the_build_after_writing_everything(tmp_path, portal, caplog):
+    portal["scorecard"] = {"fail_under": 99}
+    with pytest.raises(Abort, match="BuildError"):
+        build_site(tmp_path, portal)
+    errors = " ".join(r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
+    assert "poor scores" in errors
+    assert "fail_under 99" in errors
+    assert "sec-https-only" in errors
+    # The site and the report are whole: the gate is checked once they are written.
+    assert json.loads((tmp_path / "site/scorecards.json").read_text())["apis"]
+    assert (tmp_path / "site/apis/poor/scorecard/index.html").exists()
+
+
+def test_passing_gate_and_findings_never_warn(tmp_path, portal):
+    portal["scorecard"] = {"fail_under": 10, "fail_on": None}
+    site = build_site(tmp_path, portal, strict=True)
+    assert (site.dir / "scorecards.json").exists()
+
+
+def test_failed_gate_under_serve_is_logged_and_serving_goes_on(tmp_path, portal, caplog):
+    portal["scorecard"] = {"target_level": "gold"}
+    config = load_config(str(make_config(tmp_path, portal)))
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("target level gold" in w for w in warnings)
+
+
+def test_rule_overrides_change_the_score(tmp_path, portal):
+    portal["scorecard"] = {"overrides": [{"apis": ["poor"], "rules": {"sec-https-only": "off"}}]}
+    site = build_site(tmp_path, portal)
+    report = {a["id"]: a for a in json.loads((site.dir / "scorecards.json").read_text())["apis"]}
+    assert not [f for f in report["poor"]["findings"] if f["rule"] == "sec-https-only"]
+
+
+def test_unknown_rule_is_a_config_error(tmp_path, portal, caplog):
+    portal["scorecard"] = {"rules": {"no-such-rule": "off"}}
+    with pytest.raises(Abort):
+        load_config(str(make_config(tmp_path, portal)))
+    assert "no-such-rule" in caplog.text
+
+
+def test_report_can_be_moved_or_turned_off(tmp_path, portal):
+    portal["scorecard"] = {"reports": {"json": "reports/apis.json"}}
+    site = build_site(tmp_path, portal)
+    assert (site.dir / "reports/apis.json").exists()
+    assert not (site.dir / "scorecards.json").exists()
+    portal["scorecard"] = {"reports": {"json": None}}
+    site = build_site(tmp_path, portal)
+    assert not (site.dir / "scorecards.json").exists()
+
+
+def test_example_portal_shows_a_spread_of_grades(tmp_path):
+    from .conftest import EXAMPLE_SITE
+
+    config = load_config(str(EXAMPLE_SITE / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    report = json.loads((tmp_path / "site/scorecards.json").read_text())
+    grades = {api["grade"] for api in report["apis"]}
+    assert len(grades) >= 3
+    assert "F" in grades
