@@ -252,3 +252,23 @@ def test_hostile_spec_executes_nothing(page, tmp_path):
             if query == "hostile":
                 assert results.count() > 0
             page.keyboard.press("Escape")
+
+
+def test_dashboard_sorts_and_is_captured(page, example_url):
+    page.goto(f"{example_url}/apis/dashboard/")
+    rows = page.locator("tr.mp-dashboard-row")
+    assert rows.count() == 5
+    page.locator("th[data-sort='number'] button", has_text="Score").click()
+    ascending = [
+        int(v) for v in page.locator("tr.mp-dashboard-row td:nth-child(2)").all_inner_texts()
+    ]
+    assert ascending == sorted(ascending)
+    page.locator("th[data-sort='number'] button", has_text="Score").click()
+    descending = [
+        int(v) for v in page.locator("tr.mp-dashboard-row td:nth-child(2)").all_inner_texts()
+    ]
+    assert descending == sorted(descending, reverse=True)
+    assert page.locator("svg.mp-chart").count() == 2
+    page.set_viewport_size({"width": 1400, "height": 1600})
+    _screenshot(page, "dashboard.png")
+    assert page.errors == []

@@ -146,3 +146,65 @@ def test_example_portal_shows_a_spread_of_grades(tmp_path):
     grades = {api["grade"] for api in report["apis"]}
     assert len(grades) >= 3
     assert "F" in grades
+
+
+def test_dashboard_figures_match_scorecards_json(tmp_path):
+    from .conftest import EXAMPLE_SITE, Site
+
+    config = load_config(str(EXAMPLE_SITE / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="build", dirty=False)
+    build(config)
+    site = Site(tmp_path, tmp_path / "site")
+    report = json.loads((site.dir / "scorecards.json").read_text())
+    apis = report["apis"]
+    page = site.article("apis/dashboard/index.html")
+    assert int(page.select_one("[data-kpi=apis]").get_text()) == len(apis)
+    median = sorted(a["score"] for a in apis)[len(apis) // 2]
+    assert (
+        float(page.select_one("[data-kpi=median]").get_text())
+        == median
+        == report["portfolio"]["median_score"]
+    )
+    for grade, count in report["portfolio"]["grades"].items():
+        assert (
+            int(page.select_one(f"[data-chart=grades] td[data-grade='{grade}']").get_text())
+            == count
+        )
+    for level, count in report["portfolio"]["levels"].items():
+        assert (
+            int(page.select_one(f"[data-chart=levels] td[data-level='{level}']").get_text())
+            == count
+        )
+    rows = {r["data-api-id"]: r for r in page.select("tr.mp-dashboard-row")}
+    assert set(rows) == {a["id"] for a in apis}
+    for api in apis:
+        cells = rows[api["id"]].select("td")
+        assert int(cells[1]["data-value"]) == api["score"]
+        assert cells[2].get_text(strip=True) == api["grade"]
+    owners = {r["data-group"]: r for r in page.select("[data-rollup=owners] tbody tr")}
+    for owner in {a["owner"] for a in apis}:
+        scores = sorted(a["score"] for a in apis if a["owner"] == owner)
+        expected = (scores[(len(scores) - 1) // 2] + scores[len(scores) // 2]) / 2
+        assert float(owners[owner].select_one(".mp-median").get_text()) == expected
+    hotspots = page.select(".mp-hotspots tbody tr")
+    assert hotspots
+    # Charts are SVG made at build time, with accessible titles.
+    chart = page.select_one("[data-chart=grades] svg")
+    assert chart["role"] == "img"
+    assert chart.select_one("title").get_text() == "APIs by grade"
+
+
+def test_badges_and_catalog_grades(tmp_path, portal):
+    site = build_site(tmp_path, portal)
+    report = {a["id"]: a for a in json.loads((site.dir / "scorecards.json").read_text())["apis"]}
+    for api_id, api in report.items():
+        endpoint = json.loads((site.dir / f"apis/{api_id}/badge.json").read_text())
+        assert endpoint["schemaVersion"] == 1
+        assert endpoint["message"].startswith(f"{api['score']} · {api['grade']}")
+        svg = (site.dir / f"apis/{api_id}/badge.svg").read_text()
+        assert svg.startswith("<svg")
+        assert f"{api['score']} · {api['grade']}" in svg
+        cell = site.soup("apis/index.html").select_one(
+            f"tr[data-api-id='{api_id}'] .mp-grade-cell [data-grade]"
+        )
+        assert cell["data-grade"] == api["grade"]

@@ -6,9 +6,14 @@ Self-contained (no fonts or scripts fetched), readable without JavaScript, with 
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    from mkdocs_platform.scorecard.score import Scorecard
 
 GRADE_COLORS = {"A": "#2e7d32", "B": "#558b2f", "C": "#f9a825", "D": "#ef6c00", "F": "#c62828"}
 """Badge and bar colours by grade: A/B green, C/D amber, F red."""
@@ -78,3 +83,36 @@ def bar_chart(title: str, bars: list[Bar], *, unit: str = "", width: int = 420) 
     parts.append("</svg>")
     # Every piece of text above went through escape().
     return Markup("".join(parts))  # noqa: S704
+
+
+BADGE_COLORS = {"A": "brightgreen", "B": "green", "C": "yellow", "D": "orange", "F": "red"}
+"""shields.io named colours by grade."""
+_NAMED = {
+    "brightgreen": "#4c1",
+    "green": "#97ca00",
+    "yellow": "#dfb317",
+    "orange": "#fe7d37",
+    "red": "#e05d44",
+}
+
+
+def badge_message(card: Scorecard) -> str:
+    """`88 · B · bronze`."""
+    return f"{card.score} · {card.grade} · {card.level or 'no level'}"
+
+
+def badge_svg_for(card: Scorecard) -> str:
+    """The API's badge as SVG."""
+    return badge_svg("API score", badge_message(card), _NAMED[BADGE_COLORS[card.grade]])
+
+
+def badge_json_for(card: Scorecard) -> str:
+    """The API's badge as a shields.io endpoint (https://shields.io/badges/endpoint-badge)."""
+    return json.dumps(
+        {
+            "schemaVersion": 1,
+            "label": "API score",
+            "message": badge_message(card),
+            "color": BADGE_COLORS[card.grade],
+        }
+    )

@@ -19,11 +19,16 @@ from markupsafe import Markup, escape
 from mkdocs_platform.models import SEVERITY_ORDER, ApiEntry, Finding, Portal
 from mkdocs_platform.openapi.model import slugify
 from mkdocs_platform.render.markdown import plain_title, render_inline, render_markdown
+from mkdocs_platform.render.charts import badge_json_for, badge_svg_for
+from mkdocs_platform.render.dashboard import Portfolio
 from mkdocs_platform.render.reference import ApiPages, Reference
+from mkdocs_platform.scorecard.registry import LEVELS
 from mkdocs_platform.scorecard.score import SCORING_VERSION, grade_of
 from mkdocs_platform.sources import file_links
 
-PageKind = Literal["catalog", "overview", "tag", "operation", "models", "webhooks", "scorecard"]
+PageKind = Literal[
+    "catalog", "dashboard", "overview", "tag", "operation", "models", "webhooks", "scorecard"
+]
 
 CSS_NAME = "platform.css"
 JS_NAME = "platform.js"
@@ -231,6 +236,13 @@ class PortalRenderer:
     def catalog_uri(self) -> str:
         return f"{self.output}/index.md"
 
+    @property
+    def dashboard_uri(self) -> str:
+        return f"{self.output}/dashboard/index.md"
+
+    def scorecard_uri(self, api_id: str) -> str:
+        return self.api_pages[api_id].scorecard_uri
+
     def _api_plan(self, api: ApiEntry, pages: list[PagePlan], files: list[SiteFile]) -> NavNode:
         layout = self.api_pages[api.id]
         edit = file_links(api.source, api.spec_path)[1]
@@ -263,6 +275,12 @@ class PortalRenderer:
             node.children.append(NavNode(title="Scorecard", src_uri=layout.scorecard_uri))
         if api.document is not None:
             files.append(SiteFile(f"{layout.base}/openapi.json", _document_bytes(api)))
+        card = api.scorecard
+        if card is not None:
+            files.append(SiteFile(f"{layout.base}/badge.svg", lambda: badge_svg_for(card).encode()))
+            files.append(
+                SiteFile(f"{layout.base}/badge.json", lambda: badge_json_for(card).encode())
+            )
         return node
 
     def plan(self) -> PortalSite:
@@ -270,6 +288,9 @@ class PortalRenderer:
         files: list[SiteFile] = []
         nav = NavNode(title=self.portal.settings.nav_title)
         nav.children.append(NavNode(title="API catalog", src_uri=self.catalog_uri))
+        if any(api.scorecard is not None for api in self.portal.apis):
+            pages.append(PagePlan(src_uri=self.dashboard_uri, title="Dashboard", kind="dashboard"))
+            nav.children.append(NavNode(title="Dashboard", src_uri=self.dashboard_uri))
         nav.children.extend(self._api_plan(api, pages, files) for api in self.portal.apis)
         css_uri = f"{self.output}/assets/{CSS_NAME}"
         js_uri = f"{self.output}/assets/{JS_NAME}"
@@ -297,7 +318,15 @@ class PortalRenderer:
             "page_title": plan.title,
             "plan": plan,
         }
-        if plan.kind == "catalog":
+        if plan.kind == "dashboard":
+            template = "dashboard.html"
+            context.update(
+                portfolio=Portfolio(self.portal.apis),
+                owner_of=lambda api: api.owner,
+                system_of=lambda api: api.system,
+                level_rank=lambda level: -1 if level is None else LEVELS.index(level),
+            )
+        elif plan.kind == "catalog":
             template = "catalog.html"
             context.update(
                 apis=self.portal.apis, groups=self.groups(), group_by=self.portal.settings.group_by

@@ -30,8 +30,43 @@
     });
   }
 
+  function sortBy(table, header) {
+    var index = Array.prototype.indexOf.call(header.parentNode.children, header);
+    var numeric = header.dataset.sort === "number";
+    var ascending = header.getAttribute("aria-sort") !== "ascending";
+    table.querySelectorAll("th[aria-sort]").forEach(function (th) {
+      th.removeAttribute("aria-sort");
+    });
+    header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    var body = table.tBodies[0];
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (a, b) {
+      var x = a.cells[index].dataset.value || "";
+      var y = b.cells[index].dataset.value || "";
+      var order = numeric ? Number(x) - Number(y) : x.localeCompare(y);
+      return ascending ? order : -order;
+    });
+    rows.forEach(function (row) {
+      body.appendChild(row);
+    });
+  }
+
+  function setUpSorting(table) {
+    if (table.dataset.mpReady) {
+      return;
+    }
+    table.dataset.mpReady = "1";
+    table.querySelectorAll("th[data-sort]").forEach(function (header) {
+      var button = header.querySelector("button") || header;
+      button.addEventListener("click", function () {
+        sortBy(table, header);
+      });
+    });
+  }
+
   function init() {
     document.querySelectorAll("input.mp-filter").forEach(setUp);
+    document.querySelectorAll("table.mp-sortable").forEach(setUpSorting);
   }
 
   // mkdocs-material's instant navigation swaps pages without reloading scripts.
