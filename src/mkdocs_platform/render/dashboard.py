@@ -13,7 +13,7 @@ from mkdocs_platform.render.charts import GRADE_COLORS, LEVEL_COLORS, Bar, bar_c
 from mkdocs_platform.scorecard.registry import LEVELS
 from mkdocs_platform.scorecard.score import GRADES, Scorecard
 
-GRADE_ORDER = tuple(grade for _, grade in GRADES) + ("F",)
+GRADE_ORDER = (*(grade for _, grade in GRADES), "F")
 
 
 @dataclass
@@ -44,7 +44,8 @@ class Hotspot:
 
 
 def _card(api: ApiEntry) -> Scorecard:
-    assert api.scorecard is not None  # the dashboard only lists scored APIs
+    if api.scorecard is None:
+        raise ValueError(f"{api.id} has no scorecard")  # the dashboard lists scored APIs only
     return api.scorecard
 
 

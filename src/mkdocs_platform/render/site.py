@@ -18,9 +18,9 @@ from markupsafe import Markup, escape
 
 from mkdocs_platform.models import SEVERITY_ORDER, ApiEntry, Finding, Portal
 from mkdocs_platform.openapi.model import slugify
-from mkdocs_platform.render.markdown import plain_title, render_inline, render_markdown
 from mkdocs_platform.render.charts import badge_json_for, badge_svg_for
 from mkdocs_platform.render.dashboard import Portfolio
+from mkdocs_platform.render.markdown import plain_title, render_inline, render_markdown
 from mkdocs_platform.render.reference import ApiPages, Reference
 from mkdocs_platform.scorecard.registry import LEVELS
 from mkdocs_platform.scorecard.score import SCORING_VERSION, grade_of
