@@ -33,6 +33,8 @@ SPECS = sorted(
         *EXAMPLE_SITE.joinpath("services").glob("*/api/openapi.json"),
     ]
 )
+# The example portal's shipping spec is invalid on purpose: its bodies have no schema to meet.
+SPECS = [p for p in SPECS if p.parent.name != "shipping"]
 DOCUMENT = "urn:spec"
 
 
@@ -40,8 +42,7 @@ def _load(path: Path) -> dict:
     """The bundled document (external $refs inlined), as the portal reads it."""
     reading = read_spec(path, path.parent, 64 * 1024 * 1024)
     assert reading is not None
-    if any(f.finding_class == "structure" for f in reading.findings):
-        pytest.skip(f"{path.name} is not valid OpenAPI; its bodies are not checked")
+    assert not any(f.finding_class == "structure" for f in reading.findings), path
     return reading.document
 
 
