@@ -49,8 +49,21 @@ class _Request:
     """Environment variables the sample reads, in order."""
 
 
+MAX_HIGHLIGHTED = 4096
+"""Longer code (large example payloads) is shown plain: a span per token in thousands of
+examples is most of the HTML of a large API, and costs the search index time to read."""
+
+
 def highlight(code: str, language: str) -> Markup:
-    """Code as Material/Pygments-highlighted HTML (plain escaped text if Pygments is missing)."""
+    """Code as Material/Pygments-highlighted HTML (plain escaped text if Pygments is missing).
+
+    The block is left out of the site's search: samples and payloads are not what people search
+    for, and the operation's path, id and summary are indexed from its heading.
+    """
+    if len(code) > MAX_HIGHLIGHTED:
+        return Markup(
+            '<div class="language-{} highlight" data-search-exclude><pre><code>{}</code></pre></div>'
+        ).format(language, code)
     try:
         from pygments import highlight as pygmentize
         from pygments.formatters import HtmlFormatter
@@ -67,7 +80,8 @@ def highlight(code: str, language: str) -> Markup:
             # Pygments escapes the text it tokenizes.
             body = Markup(pygmentize(code, lexer, HtmlFormatter(nowrap=True)))  # noqa: S704
     return Markup(
-        '<div class="language-{} highlight"><pre><span></span><code>{}</code></pre></div>'
+        '<div class="language-{} highlight" data-search-exclude>'
+        "<pre><span></span><code>{}</code></pre></div>"
     ).format(language, body)
 
 
