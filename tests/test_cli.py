@@ -201,7 +201,7 @@ def test_fail_under_outside_0_to_100_exits_2(capsys, good_repo, value):
 
 
 def test_unknown_format_or_command_exits_2(capsys, good_repo):
-    assert run(capsys, str(good_repo), "--format", "sarif")[0] == 2
+    assert run(capsys, str(good_repo), "--format", "xml")[0] == 2
     assert main(["score"]) == 2
     assert main([]) == 2
     capsys.readouterr()
@@ -234,3 +234,84 @@ def test_installed_entry_point_runs_as_a_process(tmp_path, good_repo):
     )
     assert result.returncode == 1, result.stderr
     assert "does not reach the target level bronze" in result.stdout
+
+
+def test_sarif_report_on_stdout_validates_with_repository_paths(capsys, tmp_path):
+    from .test_reports import sarif_validator
+
+    repo = tmp_path / "mono"
+    (repo / ".git").mkdir(parents=True)
+    write_files(repo / "services/orders", {"openapi.yaml": minimal_spec("Orders")})
+    code, out, _ = run(capsys, str(repo / "services/orders"), "--format", "sarif")
+    assert code == 0
+    log = json.loads(out)
+    sarif_validator().validate(log)
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in log["runs"][0]["results"]
+    }
+    assert uris == {"services/orders/openapi.yaml"}
+
+
+def test_junit_report_to_a_file(capsys, tmp_path, good_repo, weak_repo):
+    import xml.etree.ElementTree as ET
+
+    output = tmp_path / "junit.xml"
+    code, out, err = run(
+        capsys,
+        str(good_repo),
+        str(weak_repo),
+        "--format",
+        "junit",
+        "--output",
+        str(output),
+        "--fail-on",
+        "error",
+    )
+    assert (code, out) == (1, "")
+    assert "orders-service" in err
+    root = ET.parse(output).getroot()
+    suites = {s.get("name"): s for s in root.findall("testsuite")}
+    assert set(suites) == {"pets-service", "orders-service"}
+    assert suites["pets-service"].get("failures") == "0"
+    gate = suites["orders-service"].find("testcase[@name='gate:fail_on']/failure")
+    assert gate is not None
+    assert int(suites["orders-service"].get("failures")) >= 2  # the gate and sec-schemes-defined
+
+
+def test_waivers_option_applies_a_waiver_file(capsys, tmp_path, weak_repo):
+    waivers = tmp_path / "waivers.yaml"
+    waivers.write_text(
+        "orders-service:\n"
+        "  sec-schemes-defined:\n"
+        "    - pointer: '#'\n"
+        "      reason: a public API\n"
+        "      owner: team-orders\n"
+        "  own-owner:\n"
+        "    - pointer: '#/info'\n"
+        "      reason: owned through the platform team's catalog\n"
+    )
+    code, out, _ = run(capsys, str(weak_repo), "--fail-on", "error", "--waivers", str(waivers))
+    assert code == 0, out
+    assert "  waived (2):" in out
+    assert "sec-schemes-defined  the API defines no security scheme" in out
+    assert "(waived: a public API, team-orders)" in out
+    code, _, err = run(capsys, str(weak_repo), "--waivers", str(tmp_path / "none.yaml"))
+    assert code == 2
+    assert "no such waiver file" in err
+
+
+def test_github_actions_gets_annotations_on_stderr(capsys, monkeypatch, weak_repo):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code, out, err = run(capsys, str(weak_repo), "--format", "json")
+    assert code == 0
+    json.loads(out)  # the report on stdout stays parseable
+    lines = err.splitlines()
+    assert lines
+    assert lines[0].startswith("::error file=api/openapi.yaml,")
+    assert (
+        "title=sec-schemes-defined::orders-service: the API defines no security scheme"
+        in (lines[0])
+    )
+    monkeypatch.setenv("GITHUB_ACTIONS", "false")
+    assert run(capsys, str(weak_repo))[2] == ""

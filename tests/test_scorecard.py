@@ -90,6 +90,18 @@ CATALOG_CHECKS = {
     "oas-validation-complete",
 }
 
+OPT_IN_CHECKS = {
+    # SCORECARD.md 10.3 opt-in extras, less py-module-docstrings.
+    "oas-unused-components",
+    "design-discriminated-polymorphism",
+    "sec-rate-limits",
+    "design-paths-kebab-case",
+    "design-camelcase-properties",
+    "doc-tags-alphabetical",
+    "sec-no-numeric-ids",
+    "doc-generic-identifiers",
+}
+
 
 # -- helpers ---------------------------------------------------------------------------
 
@@ -160,7 +172,9 @@ def make_check(
 
 def test_registry_holds_the_catalog_checks_with_their_defaults():
     rules = all_rules()
-    assert set(rules) == CATALOG_CHECKS
+    assert {r.id for r in rules.values() if not r.opt_in} == CATALOG_CHECKS
+    assert {r.id for r in rules.values() if r.opt_in} == OPT_IN_CHECKS
+    assert all(r.fix and r.fix.endswith(".") for r in rules.values())
     assert all(r.category in CATEGORIES and r.category != "sdk" for r in rules.values())
     assert all(r.level is None or r.level in LEVELS for r in rules.values())
     assert rules["doc-parameter-description"].threshold == 0.9
@@ -1082,3 +1096,166 @@ def test_finding_order_is_by_file_and_line(tmp_path):
     lines = [f.line for f in card.findings]
     assert lines == sorted(lines)
     assert all(isinstance(f, Finding) for f in card.findings)
+
+
+# -- opt-in extras -----------------------------------------------------------------------
+
+
+def _add_orphan_schemas(spec):
+    schemas = spec["components"]["schemas"]
+    # An orphan that refers to a used schema, and an unused pair referring to each other.
+    schemas["Orphan"] = {
+        "type": "object",
+        "properties": {"pet": {"$ref": "#/components/schemas/Pet"}},
+    }
+    schemas["LoopA"] = {
+        "type": "object",
+        "properties": {"b": {"$ref": "#/components/schemas/LoopB"}},
+    }
+    schemas["LoopB"] = {
+        "type": "object",
+        "properties": {"a": {"$ref": "#/components/schemas/LoopA"}},
+    }
+
+
+def _polymorphic(discriminator: bool) -> Callable[[dict[str, Any]], None]:
+    def mutate(spec: dict[str, Any]) -> None:
+        animal: dict[str, Any] = {
+            "description": "A pet or a new pet.",
+            "oneOf": [
+                {"$ref": "#/components/schemas/Pet"},
+                {"$ref": "#/components/schemas/NewPet"},
+            ],
+        }
+        if discriminator:
+            animal["discriminator"] = {"propertyName": "kind"}
+        spec["components"]["schemas"]["Animal"] = animal
+        # Alternatives that are not objects need no discriminator.
+        spec["components"]["schemas"]["Label"] = {
+            "oneOf": [{"type": "string"}, {"type": "integer"}]
+        }
+
+    return mutate
+
+
+def _rate_limited(spec):
+    limit = {"description": "Requests left.", "schema": {"type": "integer"}}
+    for path_item in spec["paths"].values():
+        for method, op in path_item.items():
+            if method == "parameters":
+                continue
+            for status, response in op["responses"].items():
+                if status.startswith("2"):
+                    response.setdefault("headers", {})["X-RateLimit-Limit"] = limit
+            op["responses"]["429"] = {
+                "description": "Too many requests.",
+                "headers": {
+                    "Retry-After": {"description": "Seconds.", "schema": {"type": "integer"}}
+                },
+            }
+
+
+def _uuid_pet_id(spec):
+    pet(spec)["parameters"][0]["schema"] = {"type": "string", "format": "uuid", "maxLength": 36}
+
+
+def _two_tags(order: list[str]) -> Callable[[dict[str, Any]], None]:
+    def mutate(spec: dict[str, Any]) -> None:
+        spec["tags"] = [{"name": name, "description": f"The {name}."} for name in order]
+
+    return mutate
+
+
+def _same(spec):
+    return None
+
+
+OPT_IN = [
+    # rule, passing mutation, failing mutation, (applicable, passed) failing, first pointer
+    ("oas-unused-components", _same, _add_orphan_schemas, (8, 5), "#/components/schemas/Orphan"),
+    ("design-discriminated-polymorphism", _polymorphic(True), _polymorphic(False), (1, 0),
+     "#/components/schemas/Animal/oneOf"),
+    ("sec-rate-limits", _rate_limited, _same, (4, 0), "#/paths/~1pets/get/responses"),
+    ("design-paths-kebab-case", _same, _set(["paths", "/petOwners/{id}"], {}), (3, 2),
+     "#/paths/~1petOwners~1{id}"),
+    ("design-camelcase-properties", _same,
+     _set(["components", "schemas", "Error", "properties", "error_detail"],
+          {"type": "string", "description": "More."}),
+     (8, 7), "#/components/schemas/Error/properties/error_detail"),
+    ("doc-tags-alphabetical", _two_tags(["adoptions", "pets"]), _two_tags(["pets", "Adoptions"]),
+     (2, 1), "#/tags/1"),
+    ("sec-no-numeric-ids", _uuid_pet_id, _same, (1, 0), "#/paths/~1pets~1{petId}/parameters/0"),
+    ("doc-generic-identifiers", _same,
+     _delete(["components", "schemas", "Pet", "properties", "id", "description"]),
+     (6, 5), "#/components/schemas/Pet/properties/id"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "passing", "failing", "counts", "pointer"), OPT_IN, ids=[o[0] for o in OPT_IN]
+)
+def test_opt_in_rule_passes_and_fails(tmp_path, rule_id, passing, failing, counts, pointer):
+    settings = ScorecardSettings.from_dict({"rules": {rule_id: "warn"}})
+    spec = good_spec()
+    passing(spec)
+    good = check_of(score_spec(tmp_path / "pass", spec, settings), rule_id)
+    assert good.applicable > 0
+    assert (good.passed, good.findings) == (good.applicable, ())
+    spec = good_spec()
+    failing(spec)
+    card = score_spec(tmp_path / "fail", spec, settings)
+    check = check_of(card, rule_id)
+    assert (check.applicable, check.passed) == counts
+    assert check.findings[0].pointer == pointer
+    assert check.findings[0].line > 1
+    assert check.severity == "warn"
+    assert check.findings[0] in card.findings
+
+
+def test_opt_in_table_covers_every_opt_in_rule():
+    assert {o[0] for o in OPT_IN} == OPT_IN_CHECKS
+
+
+def test_opt_in_rules_run_only_where_settings_name_them():
+    assert not [r for r in ScorecardSettings().rules_for("x") if r.spec.opt_in]
+    settings = ScorecardSettings.from_dict(
+        {
+            "rules": {"doc-tags-alphabetical": {"threshold": 0.5}, "sec-rate-limits": "off"},
+            "overrides": [{"apis": ["pay*"], "rules": {"sec-no-numeric-ids": "error"}}],
+        }
+    )
+    running = {r.spec.id: r for r in settings.rules_for("orders") if r.spec.opt_in}
+    assert set(running) == {"doc-tags-alphabetical"}
+    assert (
+        running["doc-tags-alphabetical"].severity,
+        running["doc-tags-alphabetical"].threshold,
+    ) == (
+        "info",
+        0.5,
+    )
+    payments = {r.spec.id: r for r in settings.rules_for("payments") if r.spec.opt_in}
+    assert set(payments) == {"doc-tags-alphabetical", "sec-no-numeric-ids"}
+    assert payments["sec-no-numeric-ids"].severity == "error"
+
+
+def test_opt_in_messages_suggest_the_conventional_name(tmp_path):
+    settings = ScorecardSettings.from_dict(
+        {"rules": {"design-paths-kebab-case": "warn", "design-camelcase-properties": "warn"}}
+    )
+    spec = good_spec()
+    _set(["paths", "/petOwners/{id}"], {})(spec)
+    spec["components"]["schemas"]["Error"]["properties"]["error_detail"] = {"type": "string"}
+    card = score_spec(tmp_path, spec, settings)
+    (kebab,) = check_of(card, "design-paths-kebab-case").findings
+    assert "the segment 'petOwners', which is not kebab-case ('pet-owners')" in kebab.message
+    (camel,) = check_of(card, "design-camelcase-properties").findings
+    assert "the property 'error_detail' of Error is not camelCase ('errorDetail')" in camel.message
+
+
+def test_unused_components_in_swagger_2(tmp_path):
+    spec = yaml.safe_load((FIXTURES / "swagger2.yaml").read_text(encoding="utf-8"))
+    spec.setdefault("definitions", {})["Orphan"] = {"type": "object"}
+    settings = ScorecardSettings.from_dict({"rules": {"oas-unused-components": "warn"}})
+    check = check_of(score_spec(tmp_path, spec, settings), "oas-unused-components")
+    assert [f.pointer for f in check.findings] == ["#/definitions/Orphan"]
+    assert check.passed == check.applicable - 1

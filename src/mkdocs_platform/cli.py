@@ -1,6 +1,9 @@
 """`mkdocs-platform check`: the portal's scorecard for a service repository, without a site.
 
-Exit status: 0 when the gate passes, 1 when it fails, 2 on a usage or tool error.
+Reports: text (default), json (`scorecards.json`), sarif (SARIF 2.1.0) or junit (JUnit XML).
+Under GitHub Actions (`GITHUB_ACTIONS=true`) findings at warn and above are also printed to
+stderr as `::error`/`::warning` annotations. Exit status: 0 when the gate passes, 1 when it
+fails, 2 on a usage or tool error.
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ from mkdocs_platform.discovery.specs import CONVENTIONAL_NAME, find_spec_files
 from mkdocs_platform.models import ApiEntry, Source, SourceSettings
 from mkdocs_platform.openapi import read_spec
 from mkdocs_platform.openapi.model import slugify
+from mkdocs_platform.scorecard.annotations import print_annotations
 from mkdocs_platform.scorecard.engine import score_apis
 from mkdocs_platform.scorecard.gates import GateResult, evaluate_gates
+from mkdocs_platform.scorecard.junit import build_junit, dumps_junit
+from mkdocs_platform.scorecard.locations import source_prefixes
 from mkdocs_platform.scorecard.registry import LEVELS
 from mkdocs_platform.scorecard.report import (
     TOOL,
@@ -27,6 +33,7 @@ from mkdocs_platform.scorecard.report import (
     package_version,
     write_atomic,
 )
+from mkdocs_platform.scorecard.sarif import build_sarif, dumps_sarif
 from mkdocs_platform.scorecard.score import SCORING_VERSION, Scorecard
 from mkdocs_platform.scorecard.settings import ScorecardSettings
 from mkdocs_platform.sources.git import read_local_head
@@ -39,6 +46,8 @@ MAX_SPEC_SIZE = 64 * 1024 * 1024
 """Larger spec files are a finding and are not loaded (the portal's default)."""
 
 TOP_REASONS = 3
+
+FORMATS = ("text", "json", "sarif", "junit")
 
 
 class UsageError(Exception):
@@ -82,7 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="spec files, folders or repositories (default: the current folder)",
     )
     check.add_argument(
-        "--format", choices=("text", "json"), default="text", help="report format (default: text)"
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="report format: text, json (scorecards.json), sarif (SARIF 2.1.0) or junit "
+        "(JUnit XML); default: text",
     )
     check.add_argument(
         "--output", metavar="FILE", type=Path, help="write the report to FILE instead of stdout"
@@ -100,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--fail-on",
         choices=("info", "warn", "error"),
         help="fail when an API has a finding at or above this severity",
+    )
+    check.add_argument(
+        "--waivers",
+        metavar="FILE",
+        type=Path,
+        help="a waiver file: findings it accepts count as passing and are reported as waived",
     )
     return parser
 
@@ -213,6 +232,16 @@ def format_text(scorecards: Sequence[Scorecard], gate: GateResult) -> str:
                 + (f"  [{f.pointer}]" if f.pointer else "")
                 for f in card.findings
             )
+        if card.waived_findings:
+            lines.append(f"  waived ({len(card.waived_findings)}):")
+            for waived in card.waived_findings:
+                f, waiver = waived.finding, waived.waiver
+                until = f", until {waiver.expires.isoformat()}" if waiver.expires else ""
+                owner = f", {waiver.owner}" if waiver.owner else ""
+                lines.append(
+                    f"    {f.location()}  {f.rule}  {f.message}  (waived: {waiver.reason}"
+                    f"{owner}{until})"
+                )
         blocks.append("\n".join(lines))
     blocks.append(f"{gate.message}\n{TOOL} {package_version()}, scoring version {SCORING_VERSION}")
     return "\n\n".join(blocks) + "\n"
@@ -220,23 +249,45 @@ def format_text(scorecards: Sequence[Scorecard], gate: GateResult) -> str:
 
 def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     """Score the paths, report, and apply the gate; returns the exit status."""
+    waivers = None
+    if args.waivers is not None:
+        if not args.waivers.is_file():
+            raise UsageError(f"{args.waivers}: no such waiver file")
+        waivers = str(args.waivers.resolve())
     settings = ScorecardSettings(
-        fail_under=args.fail_under, target_level=args.target_level, fail_on=args.fail_on
+        fail_under=args.fail_under,
+        target_level=args.target_level,
+        fail_on=args.fail_on,
+        waivers=waivers,
     )
     apis = collect_apis(args.paths or [Path()])
-    scorecards = score_apis(apis, settings)
+    # Only some APIs of a portal may be checked here: waivers for others are not stale.
+    scorecards = score_apis(apis, settings, complete=False)
     gate = evaluate_gates(scorecards, settings)
+    prefixes = source_prefixes(apis)
     if args.format == "json":
         text = dumps_report(build_report(scorecards))
+    elif args.format == "sarif":
+        text = dumps_sarif(build_sarif(scorecards, prefixes=prefixes))
+    elif args.format == "junit":
+        text = dumps_junit(build_junit(scorecards, settings))
     else:
         text = format_text(scorecards, gate)
+    # On stderr: stdout may carry a machine-readable report.
+    print_annotations(
+        scorecards,
+        settings.annotations_severity,
+        settings.annotations_cap,
+        prefixes=prefixes,
+        stream=stderr,
+    )
     if args.output is not None:
         write_atomic(args.output, text)
     else:
         stdout.write(text)
     if gate.failed:
         if args.format != "text" or args.output is not None:
-            # The text report ends with it already; a JSON report on stdout stays parseable.
+            # The text report ends with it already; a machine report on stdout stays parseable.
             stderr.write(gate.message + "\n")
         return EXIT_GATE_FAILED
     return EXIT_PASSED

@@ -62,7 +62,8 @@ def highlight(code: str, language: str) -> Markup:
     """
     if len(code) > MAX_HIGHLIGHTED:
         return Markup(
-            '<div class="language-{} highlight" data-search-exclude><pre><code>{}</code></pre></div>'
+            '<div class="language-{} highlight" data-search-exclude>'
+            "<pre><code>{}</code></pre></div>"
         ).format(language, code)
     try:
         from pygments import highlight as pygmentize

@@ -1,10 +1,14 @@
-"""Scoring every API: rules, the 0-100 score, grade and level, gates, and reports."""
+"""Scoring every API: rules, the 0-100 score, grade and level, gates, waivers, and reports."""
 
+from mkdocs_platform.scorecard.annotations import annotations, print_annotations
 from mkdocs_platform.scorecard.engine import score_api, score_apis
 from mkdocs_platform.scorecard.gates import GateResult, evaluate_gates
+from mkdocs_platform.scorecard.junit import build_junit, write_junit
 from mkdocs_platform.scorecard.report import build_report, write_report
+from mkdocs_platform.scorecard.sarif import build_sarif, write_sarif
 from mkdocs_platform.scorecard.score import SCORING_VERSION, CheckScore, Scorecard
 from mkdocs_platform.scorecard.settings import ScorecardSettings
+from mkdocs_platform.scorecard.waivers import WaivedFinding, Waiver, load_waivers
 
 __all__ = [
     "SCORING_VERSION",
@@ -12,9 +16,18 @@ __all__ = [
     "GateResult",
     "Scorecard",
     "ScorecardSettings",
+    "WaivedFinding",
+    "Waiver",
+    "annotations",
+    "build_junit",
     "build_report",
+    "build_sarif",
     "evaluate_gates",
+    "load_waivers",
+    "print_annotations",
     "score_api",
     "score_apis",
+    "write_junit",
     "write_report",
+    "write_sarif",
 ]

@@ -53,6 +53,8 @@ class CheckResult:
     """One finding per failing item, up to `MAX_LISTED_FINDINGS`."""
     unlisted: int = 0
     """Failing items past the listing limit."""
+    noted: set[int] = field(default_factory=set, repr=False)
+    """Indexes in `findings` of the ones kept by `note`: context, not failing items."""
 
     def check(self, ok: bool, tokens: Sequence[str], message: str) -> None:
         """Count one item: passing when `ok`, else a finding at `tokens`."""
@@ -105,6 +107,7 @@ class CheckResult:
 
     def note(self, finding: Finding) -> None:
         """Keep an earlier stage's finding with this rule's, unchanged and not counted."""
+        self.noted.add(len(self.findings))
         self.findings.append(finding)
 
     def claim(self, finding: Finding) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 
 from mkdocs_platform.models import ApiEntry, Finding, Locate
@@ -21,6 +21,14 @@ from mkdocs_platform.scorecard.score import (
     points_available,
 )
 from mkdocs_platform.scorecard.settings import EffectiveRule, ScorecardSettings
+from mkdocs_platform.scorecard.waivers import (
+    WaivedFinding,
+    Waiver,
+    WaiverSet,
+    load_waivers,
+    waive_check,
+    waive_loose,
+)
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
 
@@ -44,9 +52,18 @@ def score_api(
     *,
     locate: Locate | None = None,
     now: datetime | None = None,
+    waivers: WaiverSet | None = None,
 ) -> Scorecard:
-    """Run every rule the settings turn on for `api`, and score it (unloadable: 0, F, no level)."""
+    """Run every rule the settings turn on for `api`, and score it (unloadable: 0, F, no level).
+
+    Waivers come from `waivers`, else from the file `settings.waivers` names.
+    """
     settings = settings or ScorecardSettings()
+    moment = now or datetime.now(timezone.utc)
+    if waivers is None and settings.waivers is not None:
+        waivers = load_waivers(settings.waivers)
+    matcher = waivers.for_api(api.id, moment.date()) if waivers is not None else None
+    match = matcher.match if matcher is not None else None
     model = api.model
     checks: list[CheckScore] = []
     score = 0
@@ -58,9 +75,9 @@ def score_api(
             api=api,
             model=model,
             locate=locate or api_locator(api),
-            now=now or datetime.now(timezone.utc),
+            now=moment,
         )
-        checks = [_run(context, rule) for rule in settings.rules_for(api.id)]
+        checks = [_run(context, rule, match) for rule in settings.rules_for(api.id)]
         points = points_available(checks, settings.weights)
         checks = [
             dataclasses.replace(c, points_available=p) for c, p in zip(checks, points, strict=True)
@@ -68,8 +85,19 @@ def score_api(
         score, categories, capped_by = overall(checks, settings.weights)
         # The checks report validation findings, with the severity the user gave them.
         findings = [f for f in api.findings if f.rule not in VALIDATION_RULES]
-        findings.extend(f for c in checks for f in c.findings)
+    findings, waived = waive_loose(findings, match)
+    findings.extend(f for c in checks for f in c.findings)
+    waived.extend(w for c in checks for w in c.waived_findings)
+    if waivers is not None:
+        ran = {c.id for c in checks} | {f.rule for f in api.findings}
+        findings.extend(waivers.findings_for(api.id, matcher, loaded=model is not None, ran=ran))
     level = level_of(checks) if model is not None else None
+    valid = api.valid
+    if not valid and model is not None:
+        # Every `structure` finding waived: the document is accepted as valid.
+        valid = not any(f.finding_class == "structure" for f in findings) and any(
+            w.finding.finding_class == "structure" for w in waived
+        )
     return Scorecard(
         api_id=api.id,
         title=api.title,
@@ -79,7 +107,7 @@ def score_api(
         commit=api.source.commit,
         owner=api.owner,
         loaded=model is not None,
-        valid=api.valid,
+        valid=valid,
         score=score,
         grade=grade_of(score),
         level=level,
@@ -88,10 +116,13 @@ def score_api(
         findings=tuple(sorted(findings, key=_finding_order)),
         capped_by=capped_by,
         next_level=next_level_progress(checks, level) if model is not None else None,
+        waived_findings=tuple(sorted(waived, key=lambda w: _finding_order(w.finding))),
     )
 
 
-def _run(context: RuleContext, rule: EffectiveRule) -> CheckScore:
+def _run(
+    context: RuleContext, rule: EffectiveRule, match: Callable[[Finding], Waiver | None] | None
+) -> CheckScore:
     spec = rule.spec
     try:
         result = spec.function(context.for_rule(spec.id, rule.severity))
@@ -123,6 +154,11 @@ def _run(context: RuleContext, rule: EffectiveRule) -> CheckScore:
             passed=0,
             findings=(crash,),
         )
+    findings = result.listed(spec.items)
+    waived: list[WaivedFinding] = []
+    rise = 0
+    if match is not None:
+        findings, waived, rise = waive_check(result, spec.items, match)
     return CheckScore(
         id=spec.id,
         category=spec.category,
@@ -132,8 +168,10 @@ def _run(context: RuleContext, rule: EffectiveRule) -> CheckScore:
         title=spec.title,
         items=spec.items,
         applicable=result.applicable,
-        passed=result.passed,
-        findings=tuple(result.listed(spec.items)),
+        passed=result.passed + rise,
+        findings=tuple(findings),
+        waived=rise,
+        waived_findings=tuple(waived),
     )
 
 
@@ -142,8 +180,26 @@ def score_apis(
     settings: ScorecardSettings | None = None,
     *,
     now: datetime | None = None,
+    complete: bool = True,
 ) -> list[Scorecard]:
-    """The scorecard of every API, in the order given."""
+    """The scorecard of every API, in the order given.
+
+    The waiver file is read once. With `complete` (every API of the portal is scored), its
+    waivers for API ids that none of `apis` has are stale: each is a finding on every API, as
+    a problem of the file that every API's gate sees.
+    """
     settings = settings or ScorecardSettings()
     moment = now or datetime.now(timezone.utc)
-    return [score_api(api, settings, now=moment) for api in apis]
+    waivers = load_waivers(settings.waivers) if settings.waivers is not None else None
+    apis = list(apis)
+    cards = [score_api(api, settings, now=moment, waivers=waivers) for api in apis]
+    if waivers is not None and complete:
+        unknown = waivers.unknown_apis(api.id for api in apis)
+        if unknown:
+            cards = [
+                dataclasses.replace(
+                    card, findings=tuple(sorted([*card.findings, *unknown], key=_finding_order))
+                )
+                for card in cards
+            ]
+    return cards

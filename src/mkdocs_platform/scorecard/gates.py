@@ -39,19 +39,41 @@ def _rank(level: LevelId | None) -> int:
     return -1 if level is None else LEVELS.index(level)
 
 
-def _reasons(card: Scorecard, settings: ScorecardSettings) -> list[str]:
-    reasons = []
-    if settings.fail_under is not None and card.score < settings.fail_under:
-        reasons.append(f"its score is under fail_under {settings.fail_under}")
-    if settings.target_level is not None and _rank(card.level) < _rank(settings.target_level):
-        reasons.append(f"it does not reach the target level {settings.target_level}")
+def gate_results(card: Scorecard, settings: ScorecardSettings) -> list[tuple[str, str | None]]:
+    """(gate key, why the API fails it or None) for each configured gate, in settings order.
+
+    The keys are the settings' names: `fail_under`, `target_level`, `fail_on`.
+    """
+    results: list[tuple[str, str | None]] = []
+    if settings.fail_under is not None:
+        failed = card.score < settings.fail_under
+        results.append(
+            (
+                "fail_under",
+                f"its score is under fail_under {settings.fail_under}" if failed else None,
+            )
+        )
+    if settings.target_level is not None:
+        failed = _rank(card.level) < _rank(settings.target_level)
+        results.append(
+            (
+                "target_level",
+                f"it does not reach the target level {settings.target_level}" if failed else None,
+            )
+        )
     if settings.fail_on is not None:
         bar = SEVERITY_ORDER[settings.fail_on]
         count = sum(1 for f in card.findings if SEVERITY_ORDER[f.severity] >= bar)
+        reason = None
         if count:
             plural = "s" if count > 1 else ""
-            reasons.append(f"it has {count} finding{plural} at or above {settings.fail_on}")
-    return reasons
+            reason = f"it has {count} finding{plural} at or above {settings.fail_on}"
+        results.append(("fail_on", reason))
+    return results
+
+
+def _reasons(card: Scorecard, settings: ScorecardSettings) -> list[str]:
+    return [reason for _, reason in gate_results(card, settings) if reason is not None]
 
 
 def _describe(failure: GateFailure) -> str:

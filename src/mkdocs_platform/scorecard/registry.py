@@ -52,6 +52,25 @@ class RuleSpec:
     """What it counts, plural (`operations`): the denominator of its ratio."""
     function: RuleFunction
     """Counts the applicable and passing items of one API."""
+    fix: str = ""
+    """How to make a failing item pass, in a sentence or two (SARIF help, JUnit failures)."""
+    opt_in: bool = False
+    """An extra that runs only when `scorecard.rules` names it (SCORECARD.md 10.3)."""
+
+    @property
+    def description(self) -> str:
+        """What it checks, in full: the first paragraph of its function's docstring."""
+        doc = (self.function.__doc__ or "").strip()
+        first = doc.split("\n\n", 1)[0]
+        return " ".join(first.split()) or self.title
+
+    @property
+    def help_text(self) -> str:
+        """What it checks and how to fix a failing item."""
+        text = self.description
+        if not text.endswith("."):
+            text += "."
+        return f"{text} {self.fix}" if self.fix else text
 
 
 RULES: dict[str, RuleSpec] = {}
@@ -80,8 +99,13 @@ def rule(
     title: str,
     items: str,
     threshold: float = 1.0,
+    fix: str = "",
+    opt_in: bool = False,
 ) -> Callable[[RuleFunction], RuleFunction]:
-    """Register the decorated function as the rule `rule_id`."""
+    """Register the decorated function as the rule `rule_id`.
+
+    `fix` says how to make a failing item pass; `opt_in` rules run only when settings name them.
+    """
 
     def register(function: RuleFunction) -> RuleFunction:
         if rule_id in RULES:
@@ -99,6 +123,8 @@ def rule(
             title=title,
             items=items,
             function=function,
+            fix=fix,
+            opt_in=opt_in,
         )
         return function
 

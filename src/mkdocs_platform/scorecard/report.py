@@ -14,6 +14,7 @@ from typing import Any
 from mkdocs_platform.models import Finding
 from mkdocs_platform.scorecard.registry import LEVELS
 from mkdocs_platform.scorecard.score import GRADES, SCORING_VERSION, CheckScore, Scorecard
+from mkdocs_platform.scorecard.waivers import WaivedFinding
 
 TOOL = "mkdocs-platform"
 
@@ -52,6 +53,11 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     return data
 
 
+def waived_json(waived: WaivedFinding) -> dict[str, Any]:
+    """A waived finding as `scorecards.json` writes it: marked, with its waiver."""
+    return {**finding_json(waived.finding), "waived": True, "waiver": waived.waiver.as_json()}
+
+
 def _check_json(check: CheckScore) -> dict[str, Any]:
     ratio = check.ratio
     return {
@@ -64,6 +70,7 @@ def _check_json(check: CheckScore) -> dict[str, Any]:
         "items": check.items,
         "applicable": check.applicable,
         "passed": check.passed,
+        "waived": check.waived,
         "ratio": round(float(ratio), 4) if ratio is not None else None,
         "meets_threshold": check.meets_threshold,
         "points_available": check.points_available,
@@ -91,6 +98,7 @@ def api_json(card: Scorecard) -> dict[str, Any]:
         },
         "sdk": None,
         "findings": [finding_json(f) for f in card.findings],
+        "waived_findings": [waived_json(w) for w in card.waived_findings],
         "capped_by": list(card.capped_by),
         "next_level": None
         if progress is None

@@ -13,6 +13,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from mkdocs_platform.models import Finding
 from mkdocs_platform.scorecard.registry import (
@@ -22,6 +23,9 @@ from mkdocs_platform.scorecard.registry import (
     LevelId,
     RuleSeverity,
 )
+
+if TYPE_CHECKING:
+    from mkdocs_platform.scorecard.waivers import WaivedFinding
 
 SCORING_VERSION = 1
 """Written into every output; bumped whenever a change to rules or defaults moves scores."""
@@ -54,6 +58,10 @@ class CheckScore:
     findings: tuple[Finding, ...] = ()
     points_available: float = 0.0
     """How much the overall score (before flooring) would rise if every item passed."""
+    waived: int = 0
+    """Failing items a waiver accepted: they count among `passed`."""
+    waived_findings: tuple[WaivedFinding, ...] = ()
+    """The findings those waivers accepted (not in `findings`)."""
 
     @property
     def ratio(self) -> Fraction | None:
@@ -131,6 +139,8 @@ class Scorecard:
     capped_by: tuple[str, ...] = ()
     """Failing critical checks: each caps the score (SCORECARD.md 10.4)."""
     next_level: LevelProgress | None = None
+    waived_findings: tuple[WaivedFinding, ...] = ()
+    """Findings a waiver accepted: not among `findings`, reported apart as waived."""
 
     def top_reasons(self, count: int = 3) -> list[CheckScore]:
         """The failing checks worth the most points, best first."""

@@ -32,6 +32,12 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 """Category weights (SCORECARD.md 10.2); a category with nothing to check drops out."""
 
+DEFAULT_ANNOTATIONS_SEVERITY: RuleSeverity = "warn"
+"""GitHub annotations show findings at or above this severity by default."""
+
+DEFAULT_ANNOTATIONS_CAP = 50
+"""GitHub annotations shown at most by default; one more line counts the rest."""
+
 NO_LEVEL: Final = "none"
 """The level setting that makes a rule count for the score only."""
 
@@ -98,6 +104,12 @@ class ScorecardSettings:
     """Gate: every API reaches this level."""
     fail_on: RuleSeverity | None = None
     """Gate: no finding at or above this severity."""
+    waivers: str | None = None
+    """Path of the waiver file (see `scorecard.waivers`), or None for no waivers."""
+    annotations_severity: RuleSeverity = DEFAULT_ANNOTATIONS_SEVERITY
+    """GitHub annotations show findings at or above this severity."""
+    annotations_cap: int = DEFAULT_ANNOTATIONS_CAP
+    """GitHub annotations shown at most; one more line says how many were left out."""
 
     def __post_init__(self) -> None:
         unknown = set(self.weights) - set(CATEGORIES)
@@ -132,6 +144,24 @@ class ScorecardSettings:
             raise SettingsError(
                 f"scorecard.fail_on: expected one of info, warn, error, got {self.fail_on!r}"
             )
+        if self.waivers is not None and (not isinstance(self.waivers, str) or not self.waivers):
+            raise SettingsError(
+                f"scorecard.waivers: expected the path of a waiver file, got {self.waivers!r}"
+            )
+        if self.annotations_severity not in ("info", "warn", "error"):
+            raise SettingsError(
+                "scorecard.annotations.severity: expected one of info, warn, error, got "
+                f"{self.annotations_severity!r}"
+            )
+        if (
+            isinstance(self.annotations_cap, bool)
+            or not isinstance(self.annotations_cap, int)
+            or self.annotations_cap < 0
+        ):
+            raise SettingsError(
+                "scorecard.annotations.cap: expected a whole number of 0 or more, got "
+                f"{self.annotations_cap!r}"
+            )
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> ScorecardSettings:
@@ -141,7 +171,16 @@ class ScorecardSettings:
             ValueError: naming the key and what is wrong with it.
         """
         data = dict(data or {})
-        known = {"weights", "rules", "overrides", "fail_under", "target_level", "fail_on"}
+        known = {
+            "weights",
+            "rules",
+            "overrides",
+            "fail_under",
+            "target_level",
+            "fail_on",
+            "waivers",
+            "annotations",
+        }
         unknown = sorted(set(data) - known)
         if unknown:
             raise SettingsError(
@@ -153,6 +192,7 @@ class ScorecardSettings:
         overrides_data = data.get("overrides") or []
         if not isinstance(overrides_data, Sequence) or isinstance(overrides_data, str):
             raise SettingsError("scorecard.overrides: expected a list of {apis, rules} mappings")
+        severity, cap = _parse_annotations(data.get("annotations"))
         return cls(
             weights={**DEFAULT_WEIGHTS, **weights},
             rules=_parse_rules(data.get("rules"), "scorecard.rules"),
@@ -163,16 +203,24 @@ class ScorecardSettings:
             fail_under=data.get("fail_under"),
             target_level=data.get("target_level"),
             fail_on=data.get("fail_on"),
+            waivers=data.get("waivers"),
+            annotations_severity=severity,
+            annotations_cap=cap,
         )
 
     def rules_for(self, api_id: str) -> list[EffectiveRule]:
-        """Every rule that runs for `api_id` (not `off`), with its severity, level, threshold."""
+        """Every rule that runs for `api_id` (not `off`), with its severity, level, threshold.
+
+        An opt-in rule runs only where `rules` or a matching override names it.
+        """
         result = []
         for rule_id, spec in all_rules().items():
             setting = self.rules.get(rule_id)
             for override in self.overrides:
                 if override.matches(api_id) and rule_id in override.rules:
                     setting = override.rules[rule_id].over(setting)
+            if spec.opt_in and setting is None:
+                continue
             severity: SeveritySetting = spec.severity
             level: LevelId | None = spec.level
             threshold = spec.threshold
@@ -187,6 +235,25 @@ class ScorecardSettings:
             if severity != "off":
                 result.append(EffectiveRule(spec, severity, level, threshold))
         return result
+
+
+def _parse_annotations(data: Any) -> tuple[Any, Any]:
+    """(severity, cap) of the `annotations: {severity, cap}` mapping; defaults where absent."""
+    if data is None:
+        return DEFAULT_ANNOTATIONS_SEVERITY, DEFAULT_ANNOTATIONS_CAP
+    if not isinstance(data, Mapping):
+        raise SettingsError("scorecard.annotations: expected a mapping {severity, cap}")
+    unknown = sorted(set(data) - {"severity", "cap"})
+    if unknown:
+        raise SettingsError(
+            f"scorecard.annotations: unknown key {unknown[0]!r}; use severity and cap"
+        )
+    severity = data.get("severity")
+    cap = data.get("cap")
+    return (
+        DEFAULT_ANNOTATIONS_SEVERITY if severity is None else severity,
+        DEFAULT_ANNOTATIONS_CAP if cap is None else cap,
+    )
 
 
 def _is_number(value: Any) -> bool:

@@ -94,6 +94,7 @@ class DocumentIndex:
     ref_count: int = 0
     """How many `$ref`s the document holds (outside example values)."""
     _texts: list[tuple[str, _Path]] = field(default_factory=list, repr=False)
+    _refs: list[tuple[str, _Path | None]] = field(default_factory=list, repr=False)
 
     @classmethod
     def build(cls, document: Any) -> DocumentIndex:
@@ -119,6 +120,7 @@ class DocumentIndex:
                 ref = node.get("$ref")
                 if isinstance(ref, str):
                     index.ref_count += 1
+                    index._refs.append((ref, path))
             for child_key, child in node.items():
                 if not isinstance(child_key, str):
                     continue
@@ -146,8 +148,12 @@ class DocumentIndex:
         """Every prose field, with a place to pass to `tokens_of`."""
         return iter(self._texts)
 
+    def refs(self) -> Iterator[tuple[str, _Path | None]]:
+        """Every `$ref` value with the place of the object holding it (None: the root)."""
+        return iter(self._refs)
+
     @staticmethod
-    def tokens_of(path: _Path) -> list[str]:
+    def tokens_of(path: _Path | None) -> list[str]:
         """The JSON-pointer tokens of a place `texts` gave."""
         return _tokens(path)
 

@@ -33,6 +33,10 @@ REFS_RULE = "oas-refs-resolve"
     "bronze",
     title="The document is valid OpenAPI",
     items="documents",
+    fix=(
+        "Correct the document where the validator points (each finding names the place); an "
+        "invalid spec scores at most 49."
+    ),
 )
 def valid(ctx: RuleContext) -> CheckResult:
     """Fails when openapi-spec-validator found the document is not OpenAPI (`structure`)."""
@@ -63,6 +67,10 @@ def valid(ctx: RuleContext) -> CheckResult:
     "bronze",
     title="Every $ref resolves",
     items="$refs",
+    fix=(
+        "Point each $ref at a place that exists, in the spec or in a file inside the "
+        "repository (or on a host listed in allow_hosts)."
+    ),
 )
 def refs_resolve(ctx: RuleContext) -> CheckResult:
     """Counts the document's `$ref`s; each one bundling could not resolve fails."""
@@ -82,6 +90,10 @@ def refs_resolve(ctx: RuleContext) -> CheckResult:
     None,
     title="The validator checked the whole document",
     items="documents",
+    fix=(
+        "Nothing to fix in the spec when the validator crashed; if it refused a regex, "
+        "rewrite the pattern without what Python's re lacks (such as \\p{L})."
+    ),
 )
 def validation_complete(ctx: RuleContext) -> CheckResult:
     """Fails when the validator crashed or refused a valid regex, leaving part unchecked."""
@@ -107,6 +119,7 @@ def validation_complete(ctx: RuleContext) -> CheckResult:
     "bronze",
     title="operationId values are unique",
     items="operations with an operationId",
+    fix="Give each operation its own operationId; SDK generators and links depend on it.",
 )
 def operation_id_unique(ctx: RuleContext) -> CheckResult:
     """Every operationId after the first use of the same value fails."""
@@ -131,6 +144,10 @@ def operation_id_unique(ctx: RuleContext) -> CheckResult:
     "bronze",
     title="Path templates and path parameters agree",
     items="operations",
+    fix=(
+        "Declare every {variable} of the path as a parameter with in: path and required: "
+        "true, and remove path parameters the path does not have."
+    ),
 )
 def path_params(ctx: RuleContext) -> CheckResult:
     """Template variables and required `in: path` parameters match one to one; no `{}`."""
@@ -177,6 +194,7 @@ def path_params(ctx: RuleContext) -> CheckResult:
     "bronze",
     title="No identical or ambiguous paths",
     items="paths",
+    fix="Rename or merge the paths so that one URL matches only one path template.",
 )
 def no_ambiguous_paths(ctx: RuleContext) -> CheckResult:
     """A path fails when an earlier one matches the same URLs and neither is more specific."""
@@ -205,6 +223,10 @@ def no_ambiguous_paths(ctx: RuleContext) -> CheckResult:
     "bronze",
     title="Security requirements name defined schemes and scopes",
     items="security requirements",
+    fix=(
+        "Name only security schemes defined under components.securitySchemes "
+        "(securityDefinitions in 2.0), and only scopes those schemes declare."
+    ),
 )
 def security_refs(ctx: RuleContext) -> CheckResult:
     """Each security requirement names schemes the API defines, and OAuth scopes they declare."""
@@ -275,6 +297,10 @@ def _example_items(ctx: RuleContext) -> Iterator[ExampleItem]:
     "silver",
     title="Examples and defaults match their schemas",
     items="examples and defaults",
+    fix=(
+        "Make the example match its schema (type, required properties, formats, enum values), "
+        "or fix the schema if the example is right."
+    ),
 )
 def examples_valid(ctx: RuleContext) -> CheckResult:
     """Examples validate against their schemas; each default the validator rejected fails too."""
@@ -338,6 +364,7 @@ def _enum_key(value: Any) -> bytes | str:
     "silver",
     title="Enum values are unique and of the declared type",
     items="enums",
+    fix="Remove duplicate enum values and values of another type than the schema's.",
 )
 def enum_consistent(ctx: RuleContext) -> CheckResult:
     """Each `enum` lists every value once, each of the schema's type (null only when nullable)."""
@@ -367,5 +394,115 @@ def enum_consistent(ctx: RuleContext) -> CheckResult:
             not problems,
             (*node.tokens, "enum"),
             f"the enum of {node.describe()} " + " and ".join(problems),
+        )
+    return result
+
+
+# -- opt-in extras -----------------------------------------------------------------------
+
+_COMPONENT_KINDS = {
+    "schemas": "schema",
+    "responses": "response",
+    "parameters": "parameter",
+    "examples": "example",
+    "requestBodies": "request body",
+    "headers": "header",
+    "links": "link",
+    "callbacks": "callback",
+    "pathItems": "path item",
+}
+"""Kinds of `components` that are used through `$ref` (security schemes are used by name)."""
+
+_SWAGGER_KINDS = {"definitions": "schema", "parameters": "parameter", "responses": "response"}
+"""The top-level reusable sections of Swagger 2.0."""
+
+Component = tuple[str, ...]
+
+
+def _component_of(tokens: list[str] | tuple[str, ...], swagger: bool) -> Component | None:
+    """The component a place lies in (`("components", "schemas", "Pet")`), if any."""
+    if swagger:
+        if len(tokens) >= 2 and tokens[0] in _SWAGGER_KINDS:
+            return tuple(tokens[:2])
+        return None
+    if len(tokens) >= 3 and tokens[0] == "components" and tokens[1] in _COMPONENT_KINDS:
+        return tuple(tokens[:3])
+    return None
+
+
+def _mapping_refs(ctx: RuleContext, swagger: bool) -> Iterator[tuple[str, Component | None]]:
+    """Discriminator mappings name schemas too: (the `$ref` meant, the component holding it)."""
+    prefix = "#/definitions/" if swagger else "#/components/schemas/"
+    for node in ctx.schemas.all():
+        discriminator = node.schema.get("discriminator")
+        mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
+        if not isinstance(mapping, dict):
+            continue
+        for value in mapping.values():
+            if isinstance(value, str):
+                ref = value if value.startswith("#") else prefix + value
+                yield ref, _component_of(node.tokens, swagger)
+
+
+@rule(
+    "oas-unused-components",
+    "correctness",
+    "warn",
+    None,
+    title="Every component is used",
+    items="components",
+    fix=(
+        "Refer to the component from an operation (directly or through components that are "
+        "used), or delete it."
+    ),
+    opt_in=True,
+)
+def unused_components(ctx: RuleContext) -> CheckResult:
+    """Every reusable component is reachable through `$ref`s from the paths or webhooks.
+
+    A component referred to only by unused components is unused too. Security schemes are
+    left out: requirements name them, not `$ref`s.
+    """
+    result = ctx.result()
+    document = ctx.document if isinstance(ctx.document, dict) else {}
+    swagger = "swagger" in document
+    declared: list[Component] = []
+    if swagger:
+        for kind in _SWAGGER_KINDS:
+            section = document.get(kind)
+            if isinstance(section, dict):
+                declared.extend((kind, name) for name in section)
+    else:
+        components = document.get("components")
+        if isinstance(components, dict):
+            for kind in _COMPONENT_KINDS:
+                section = components.get(kind)
+                if isinstance(section, dict):
+                    declared.extend(("components", kind, name) for name in section)
+    if not declared:
+        return result
+    edges: dict[Component | None, set[Component]] = {}
+    refs = [(ref, _component_of(ctx.index.tokens_of(at), swagger)) for ref, at in ctx.index.refs()]
+    for ref, holder in [*refs, *_mapping_refs(ctx, swagger)]:
+        if not ref.startswith("#"):
+            continue
+        target = _component_of(from_pointer(ref), swagger)
+        if target is not None and target != holder:
+            edges.setdefault(holder, set()).add(target)
+    used: set[Component] = set()
+    pending = list(edges.get(None, ()))
+    while pending:
+        component = pending.pop()
+        if component in used:
+            continue
+        used.add(component)
+        pending.extend(edges.get(component, ()))
+    kinds = _SWAGGER_KINDS if swagger else _COMPONENT_KINDS
+    for component in declared:
+        kind = kinds[component[-2]]
+        result.check(
+            component in used,
+            component,
+            f"the {kind} '{component[-1]}' is not used by any operation; refer to it or remove it",
         )
     return result

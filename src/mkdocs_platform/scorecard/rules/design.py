@@ -6,7 +6,7 @@ import re
 import urllib.parse
 from typing import Any
 
-from mkdocs_platform.openapi.schema import ref_name
+from mkdocs_platform.openapi.schema import ref_name, resolve
 from mkdocs_platform.scorecard.context import CheckResult, RuleContext
 from mkdocs_platform.scorecard.registry import rule
 from mkdocs_platform.scorecard.rules.common import PATH_TEMPLATE, is_status
@@ -29,6 +29,10 @@ _WORDS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
     "silver",
     title="Operations have SDK-friendly operationIds",
     items="operations",
+    fix=(
+        "Give the operation an operationId of letters, digits and _-./ that does not start "
+        "with a digit, such as listPets."
+    ),
 )
 def operation_id(ctx: RuleContext) -> CheckResult:
     """Every operation has an operationId of letters, digits, `_-./`, not starting with a digit."""
@@ -52,6 +56,7 @@ def operation_id(ctx: RuleContext) -> CheckResult:
     "silver",
     title="Operations define a success response",
     items="operations",
+    fix="Document the 2xx (or 3xx) response the operation returns when it succeeds.",
 )
 def success_response(ctx: RuleContext) -> CheckResult:
     """Every operation has at least one 2xx or 3xx response."""
@@ -72,6 +77,7 @@ def success_response(ctx: RuleContext) -> CheckResult:
     "gold",
     title="Operations define client errors with a body schema",
     items="operations",
+    fix="Document a 4xx response with a body schema, ideally application/problem+json (RFC 7807).",
 )
 def error_responses(ctx: RuleContext) -> CheckResult:
     """Every operation has a 4xx response whose body has a schema."""
@@ -107,6 +113,10 @@ def _inline_object(schema: Any) -> bool:
     None,
     title="Bodies use named schemas",
     items="request and response bodies",
+    fix=(
+        "Move the inline object schema to components.schemas and refer to it with $ref, so "
+        "generated SDKs get a type name."
+    ),
 )
 def named_schemas(ctx: RuleContext) -> CheckResult:
     """Object bodies (and arrays of objects) name a component schema, so SDKs get type names."""
@@ -143,6 +153,10 @@ def _server_tokens(ctx: RuleContext, index: int) -> tuple[str, ...]:
     "silver",
     title="Servers are declared and well formed",
     items="servers",
+    fix=(
+        "Declare the real server URLs (not example.com), without a trailing slash, and define "
+        "every {variable} they use."
+    ),
 )
 def servers(ctx: RuleContext) -> CheckResult:
     """Servers are declared, not on example.com, without a trailing `/`, variables defined."""
@@ -179,6 +193,10 @@ def servers(ctx: RuleContext) -> CheckResult:
     "silver",
     title="Paths have no trailing slash, query string or verb",
     items="paths",
+    fix=(
+        "Remove the trailing slash, the query string or the HTTP verb from the path; the "
+        "method says what the operation does."
+    ),
 )
 def path_hygiene(ctx: RuleContext) -> CheckResult:
     """No path ends in `/`, holds a `?` query, or starts a segment with an HTTP verb."""
@@ -203,4 +221,137 @@ def path_hygiene(ctx: RuleContext) -> CheckResult:
                 problems.append(f"names the HTTP verb '{words[0].lower()}'")
                 break
         result.check(not problems, ("paths", path), f"the path {path} " + "; ".join(problems))
+    return result
+
+
+# -- opt-in extras -----------------------------------------------------------------------
+
+
+def _is_object_schema(ctx: RuleContext, schema: Any) -> bool:
+    target = resolve(ctx.model, schema)
+    if not isinstance(target, dict):
+        return False
+    return (
+        target.get("type") == "object"
+        or "properties" in target
+        or isinstance(target.get("allOf"), list)
+    )
+
+
+@rule(
+    "design-discriminated-polymorphism",
+    "design",
+    "warn",
+    None,
+    title="Polymorphic schemas have a discriminator",
+    items="oneOf and anyOf schemas of objects",
+    fix=(
+        "Add a discriminator (propertyName, and a mapping when the values are not the schema "
+        "names) so that clients can tell which alternative a payload is."
+    ),
+    opt_in=True,
+)
+def discriminated_polymorphism(ctx: RuleContext) -> CheckResult:
+    """A `oneOf` or `anyOf` of two or more object schemas declares a `discriminator`.
+
+    Alternatives that are not objects (`oneOf: [string, integer]`, a nullable `$ref`) need none.
+    """
+    result = ctx.result()
+    for node in ctx.schemas.all():
+        for keyword in ("oneOf", "anyOf"):
+            alternatives = node.schema.get(keyword)
+            if not isinstance(alternatives, list):
+                continue
+            objects = sum(1 for alt in alternatives if _is_object_schema(ctx, alt))
+            if objects < 2:
+                continue
+            discriminator = node.schema.get("discriminator")
+            result.check(
+                isinstance(discriminator, dict)
+                and isinstance(discriminator.get("propertyName"), str),
+                (*node.tokens, keyword),
+                f"the {keyword} of {node.describe()} has {objects} object alternatives and no "
+                "discriminator",
+            )
+    return result
+
+
+KEBAB_SEGMENT = re.compile(r"[a-z0-9.\-]+\Z")
+"""A literal path segment in kebab-case (dots allowed, as in `openapi.json`)."""
+
+TEMPLATE_SEGMENT = re.compile(r"\{[^{}]+\}\Z")
+
+
+def _kebab(segment: str) -> str:
+    words: list[str] = _WORDS.findall(segment)
+    return "-".join(w.lower() for w in words) if words else segment.lower()
+
+
+@rule(
+    "design-paths-kebab-case",
+    "design",
+    "warn",
+    None,
+    title="Paths are kebab-case",
+    items="paths",
+    fix="Write each literal path segment in lowercase words joined by '-' (/user-accounts).",
+    opt_in=True,
+)
+def paths_kebab_case(ctx: RuleContext) -> CheckResult:
+    """Every literal segment of every path is lowercase letters, digits, `-` and `.`."""
+    result = ctx.result()
+    paths = ctx.document.get("paths") if isinstance(ctx.document, dict) else None
+    if not isinstance(paths, dict):
+        return result
+    for path in paths:
+        if not isinstance(path, str) or path.startswith("x-"):
+            continue
+        bad = [
+            segment
+            for segment in path.split("/")
+            if segment and not TEMPLATE_SEGMENT.match(segment) and not KEBAB_SEGMENT.match(segment)
+        ]
+        result.check(
+            not bad,
+            ("paths", path),
+            f"the path {path} has the segment '{bad[0]}', which is not kebab-case"
+            f" ('{_kebab(bad[0])}')"
+            if bad
+            else "",
+        )
+    return result
+
+
+CAMEL_CASE = re.compile(r"[a-z][a-zA-Z0-9]*\Z")
+"""A camelCase name: a lowercase letter, then letters and digits."""
+
+
+def _camel(name: str) -> str:
+    words: list[str] = _WORDS.findall(name)
+    if not words:
+        return name
+    return words[0].lower() + "".join(w.capitalize() for w in words[1:])
+
+
+@rule(
+    "design-camelcase-properties",
+    "design",
+    "warn",
+    None,
+    title="Properties are camelCase",
+    items="schema properties",
+    fix="Rename the property in camelCase (petName), the convention most SDK generators expect.",
+    opt_in=True,
+)
+def camelcase_properties(ctx: RuleContext) -> CheckResult:
+    """Every property of every schema has a camelCase name."""
+    result = ctx.result()
+    for node in ctx.schemas.all():
+        if node.name is None:
+            continue
+        result.check(
+            CAMEL_CASE.match(node.name) is not None,
+            node.tokens,
+            f"{node.describe()} is not camelCase ('{_camel(node.name)}')",
+        )
     return result

@@ -29,6 +29,10 @@ def _text(value: Any) -> str:
     "silver",
     title="The API has an introduction",
     items="documents",
+    fix=(
+        "Write an info.description that says what the API is for and who should use it (40 "
+        "characters or more)."
+    ),
 )
 def info_description(ctx: RuleContext) -> CheckResult:
     """`info.description` is at least 40 characters long."""
@@ -50,6 +54,10 @@ def info_description(ctx: RuleContext) -> CheckResult:
     "silver",
     title="Operations have a summary",
     items="operations",
+    fix=(
+        "Add a short summary to the operation; the portal uses it as the operation's name in "
+        "navigation."
+    ),
 )
 def operation_summary(ctx: RuleContext) -> CheckResult:
     """Every operation has a `summary`, its label in the portal's navigation."""
@@ -66,6 +74,10 @@ def operation_summary(ctx: RuleContext) -> CheckResult:
     "gold",
     title="Operations have a description",
     items="operations",
+    fix=(
+        "Add a description that says more than the summary: what the operation does, its side "
+        "effects and when to use it."
+    ),
 )
 def operation_description(ctx: RuleContext) -> CheckResult:
     """Every operation has a `description` that says more than its summary."""
@@ -91,6 +103,9 @@ def operation_description(ctx: RuleContext) -> CheckResult:
     threshold=0.9,
     title="Parameters have a description",
     items="parameters",
+    fix=(
+        "Describe the parameter (on it, or on its schema): what it means, its unit and its default."
+    ),
 )
 def parameter_description(ctx: RuleContext) -> CheckResult:
     """Every parameter (each written once) has a description, on it or on its schema."""
@@ -120,6 +135,7 @@ def parameter_description(ctx: RuleContext) -> CheckResult:
     None,
     title="Schema properties have a description",
     items="schema properties",
+    fix="Describe the property on its schema (or on the schema its $ref names).",
 )
 def property_description(ctx: RuleContext) -> CheckResult:
     """Every property of every schema has a description (a `$ref` may borrow its target's)."""
@@ -181,6 +197,7 @@ def _has_example(ctx: RuleContext, media: MediaType) -> bool | None:
     threshold=0.8,
     title="Request and response bodies have examples",
     items="request and response bodies",
+    fix="Add an example (or examples) to the media type, or examples to its schema's properties.",
 )
 def examples(ctx: RuleContext) -> CheckResult:
     """Every request and response body shows an example."""
@@ -199,6 +216,10 @@ def examples(ctx: RuleContext) -> CheckResult:
     "silver",
     title="Operations are tagged with declared, described tags",
     items="operations and tags",
+    fix=(
+        "Tag the operation, declare the tag in the top-level tags list, and give each "
+        "declared tag a description."
+    ),
 )
 def tags(ctx: RuleContext) -> CheckResult:
     """Every operation has tags declared at the top level; every declared tag is described."""
@@ -232,6 +253,10 @@ def tags(ctx: RuleContext) -> CheckResult:
     "bronze",
     title="No script or eval in descriptions",
     items="text fields",
+    fix=(
+        "Remove <script> tags and eval( calls from the description; Markdown is rendered for "
+        "every reader of the portal."
+    ),
 )
 def safe_markdown(ctx: RuleContext) -> CheckResult:
     """No description, summary or title holds `<script` or `eval(`."""
@@ -244,4 +269,96 @@ def safe_markdown(ctx: RuleContext) -> CheckResult:
             tokens = ctx.index.tokens_of(path)
             result.fail(tokens, f"the {tokens[-1]} holds '{match.group(0)}'")
     result.succeed(ctx.index.text_count - unsafe)
+    return result
+
+
+# -- opt-in extras -----------------------------------------------------------------------
+
+
+@rule(
+    "doc-tags-alphabetical",
+    "documentation",
+    "info",
+    None,
+    title="Tags are in alphabetical order",
+    items="tags",
+    fix="Sort the top-level tags list by name (ignoring case); the portal's navigation follows it.",
+    opt_in=True,
+)
+def tags_alphabetical(ctx: RuleContext) -> CheckResult:
+    """Each top-level tag's name sorts after the one before it (ignoring case)."""
+    result = ctx.result()
+    tags = ctx.model.tags
+    for i, tag in enumerate(tags):
+        before = tags[i - 1].name if i else ""
+        result.check(
+            not i or before.casefold() <= tag.name.casefold(),
+            ("tags", str(i)),
+            f"the tag '{tag.name}' comes after '{before}': sort the top-level tags by name",
+        )
+    return result
+
+
+GENERIC_NAMES = frozenset(
+    {
+        "id", "name", "type", "value", "data", "key", "status", "code", "kind", "item",
+        "info", "result", "object", "label", "text", "state", "category", "number", "date",
+        "time", "flag", "field", "entity", "resource", "details", "meta", "metadata",
+        "payload", "body", "content",
+    }
+)  # fmt: skip
+"""Names that say nothing without a description: which id, what kind of status?"""
+
+
+def _described(ctx: RuleContext, schema: Any) -> bool:
+    if not isinstance(schema, dict):
+        return False
+    if _text(schema.get("description")):
+        return True
+    if "$ref" in schema:
+        target = resolve(ctx.model, schema)
+        return isinstance(target, dict) and bool(
+            _text(target.get("description")) or _text(target.get("title"))
+        )
+    return False
+
+
+@rule(
+    "doc-generic-identifiers",
+    "documentation",
+    "warn",
+    None,
+    title="Generic names are described",
+    items="properties and parameters with generic names",
+    fix=(
+        "Describe what the generic name means here (which id, which status values), or give "
+        "it a more specific name."
+    ),
+    opt_in=True,
+)
+def generic_identifiers(ctx: RuleContext) -> CheckResult:
+    """Properties and parameters with generic names (`id`, `name`, `type`, `status`, ...) have
+    a description.
+    """
+    result = ctx.result()
+    for node in ctx.schemas.all():
+        if node.name is None or node.name.lower() not in GENERIC_NAMES:
+            continue
+        result.check(
+            _described(ctx, node.schema),
+            node.tokens,
+            f"{node.describe()} has a generic name and no description",
+        )
+    seen: set[tuple[str, ...]] = set()
+    for op in ctx.documented_operations:
+        for param in op.parameters:
+            if param.pointer in seen or param.name.lower() not in GENERIC_NAMES:
+                continue
+            seen.add(param.pointer)
+            result.check(
+                bool(param.description.strip()) or _described(ctx, param.schema),
+                param.pointer,
+                f"the {param.location} parameter '{param.name}' of {op.label} has a generic "
+                "name and no description",
+            )
     return result

@@ -25,6 +25,10 @@ DEPRECATION_WORDS = re.compile(
     "bronze",
     title="The API has an owner",
     items="APIs",
+    fix=(
+        "Name the owning team: spec.owner in catalog-info.yaml, a CODEOWNERS entry covering "
+        "the spec, or x-owner in the spec."
+    ),
 )
 def owner(ctx: RuleContext) -> CheckResult:
     """An owner comes from the catalog (`spec.owner`), the spec's `x-owner`, or CODEOWNERS."""
@@ -46,6 +50,7 @@ def owner(ctx: RuleContext) -> CheckResult:
     "silver",
     title="Contact and license are given",
     items="contact and license",
+    fix="Fill in info.contact (name, and a URL or email) and info.license.",
 )
 def contact_license(ctx: RuleContext) -> CheckResult:
     """`info.contact` has a name and a URL or email; `info.license` has a name."""
@@ -92,6 +97,10 @@ def _parse_rfc3339(value: object) -> datetime | None:
     "gold",
     title="Deprecations are explained and the spec is maintained",
     items="deprecated operations and the spec's age",
+    fix=(
+        "Give each deprecated operation an x-sunset date (RFC 3339) or a description that "
+        "says what to use instead, and keep the spec up to date."
+    ),
 )
 def lifecycle(ctx: RuleContext) -> CheckResult:
     """Deprecations carry `x-sunset` or an explanation; the spec changed within a year."""

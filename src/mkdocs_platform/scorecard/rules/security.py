@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import urllib.parse
 
-from mkdocs_platform.openapi.model import Operation, Parameter, Server
+from mkdocs_platform.openapi.model import Operation, Parameter, Response, Server
+from mkdocs_platform.openapi.schema import resolve
 from mkdocs_platform.scorecard.context import CheckResult, RuleContext
 from mkdocs_platform.scorecard.registry import rule
 from mkdocs_platform.scorecard.rules.common import (
@@ -41,6 +42,10 @@ INSECURE_SCHEMES = frozenset({"http", "ws"})
     "bronze",
     title="Security is defined and applied",
     items="documents",
+    fix=(
+        "Define a security scheme and require it (at the top or on operations), or write "
+        "security: [] at the top if the API is public."
+    ),
 )
 def schemes_defined(ctx: RuleContext) -> CheckResult:
     """A security scheme is defined and required, or `security: []` says the API is public."""
@@ -75,6 +80,7 @@ def _operations(ctx: RuleContext, methods: frozenset[str]) -> list[Operation]:
     "silver",
     title="Write operations require credentials",
     items="POST, PUT, PATCH and DELETE operations",
+    fix="Require a security scheme on the operation (no empty alternative in its security list).",
 )
 def write_ops_protected(ctx: RuleContext) -> CheckResult:
     """Every POST, PUT, PATCH and DELETE requires credentials (no empty alternative)."""
@@ -95,6 +101,7 @@ def write_ops_protected(ctx: RuleContext) -> CheckResult:
     "gold",
     title="Read operations require credentials unless marked public",
     items="GET and HEAD operations",
+    fix="Require a security scheme on the operation, or mark it public with security: [] on it.",
 )
 def read_ops_protected(ctx: RuleContext) -> CheckResult:
     """Every GET and HEAD requires credentials, or says it is public with `security: []`."""
@@ -131,6 +138,7 @@ def _scheme_tokens(ctx: RuleContext, index: int, scheme: str) -> tuple[str, ...]
     "bronze",
     title="Servers use HTTPS",
     items="absolute server URLs",
+    fix="Use https:// (or wss://) in the server URL; plain http is fine only on localhost.",
 )
 def https_only(ctx: RuleContext) -> CheckResult:
     """Every absolute server URL uses `https` or `wss`, except on localhost."""
@@ -156,6 +164,10 @@ def https_only(ctx: RuleContext) -> CheckResult:
     "silver",
     title="No credentials in URLs",
     items="API key schemes and path and query parameters",
+    fix=(
+        "Send API keys in a header, not the query string, and never put credentials in path "
+        "or query parameters."
+    ),
 )
 def no_credentials_in_url(ctx: RuleContext) -> CheckResult:
     """No API key goes in the query, and no path or query parameter is named like a credential."""
@@ -192,6 +204,10 @@ def no_credentials_in_url(ctx: RuleContext) -> CheckResult:
     "gold",
     title="No weak authentication schemes",
     items="security schemes",
+    fix=(
+        "Replace HTTP Basic or Digest, and the OAuth implicit and password flows, with bearer "
+        "tokens or the authorization code flow with PKCE."
+    ),
 )
 def no_weak_auth(ctx: RuleContext) -> CheckResult:
     """No HTTP Basic or Digest scheme, and no OAuth implicit or password flow."""
@@ -215,6 +231,7 @@ def no_weak_auth(ctx: RuleContext) -> CheckResult:
     "gold",
     title="Secured operations document 401",
     items="secured operations",
+    fix="Document the 401 response (and 403 where it applies) of the operation.",
 )
 def auth_errors_documented(ctx: RuleContext) -> CheckResult:
     """Every operation that may take credentials documents the 401 response (or `4XX`)."""
@@ -247,6 +264,10 @@ _BOUNDS = {
     None,
     title="Request inputs are bounded",
     items="string, array and integer schemas in requests",
+    fix=(
+        "Bound the request input: maxLength, enum, format or pattern for strings, maxItems "
+        "for arrays, minimum and maximum for integers."
+    ),
 )
 def input_constraints(ctx: RuleContext) -> CheckResult:
     """Request strings, arrays and integers are bounded (maxLength..., maxItems, min and max)."""
@@ -273,4 +294,102 @@ def input_constraints(ctx: RuleContext) -> CheckResult:
         if not any(kind in ("string", "array", "integer") for kind in types):
             continue
         result.check(not missing, node.tokens, f"{node.describe()} is " + ", ".join(missing))
+    return result
+
+
+# -- opt-in extras -----------------------------------------------------------------------
+
+RATE_LIMIT_HEADERS = frozenset(
+    {
+        "ratelimit",
+        "ratelimit-limit",
+        "ratelimit-remaining",
+        "ratelimit-reset",
+        "ratelimit-policy",
+        "x-ratelimit-limit",
+        "x-ratelimit-remaining",
+        "x-ratelimit-reset",
+        "x-rate-limit-limit",
+        "x-rate-limit-remaining",
+        "x-rate-limit-reset",
+    }
+)
+"""Headers that tell a client its rate limit (IETF RateLimit fields and the X- forms)."""
+
+
+def _headers(response: Response) -> set[str]:
+    return {h.name.lower() for h in response.headers}
+
+
+@rule(
+    "sec-rate-limits",
+    "security",
+    "warn",
+    None,
+    title="Rate limits are documented",
+    items="operations",
+    fix=(
+        "Document a 429 response with a Retry-After header, and the rate-limit headers "
+        "(RateLimit or X-RateLimit-Limit ...) on the success responses."
+    ),
+    opt_in=True,
+)
+def rate_limits(ctx: RuleContext) -> CheckResult:
+    """Every operation documents a 429 response with `Retry-After` (or rate-limit headers),
+    and its 2xx responses carry rate-limit headers (OWASP API4:2023).
+    """
+    result = ctx.result()
+    for op in ctx.operations:
+        problems = []
+        too_many = [r for r in op.responses if r.status == "429"]
+        if not too_many:
+            problems.append("documents no 429 response")
+        elif not any(
+            "retry-after" in (names := _headers(r)) or names & RATE_LIMIT_HEADERS for r in too_many
+        ):
+            problems.append("has a 429 response without a Retry-After header")
+        successes = [r for r in op.responses if r.status.startswith("2")]
+        if successes and not all(_headers(r) & RATE_LIMIT_HEADERS for r in successes):
+            problems.append("has a 2xx response without rate-limit headers")
+        result.check(not problems, (*op.pointer, "responses"), f"{op.label} " + "; ".join(problems))
+    return result
+
+
+ID_NAME = re.compile(r"^id$|(?:_id|-id|Id|ID)$")
+"""A parameter named as an object's id (`id`, `petId`, `user_id`)."""
+
+
+@rule(
+    "sec-no-numeric-ids",
+    "security",
+    "warn",
+    None,
+    title="Object ids are not sequential numbers",
+    items="id parameters",
+    fix=(
+        "Use random, unguessable ids (a string with format: uuid) rather than integers, so "
+        "that a caller cannot walk through other users' objects (OWASP API1:2023)."
+    ),
+    opt_in=True,
+)
+def no_numeric_ids(ctx: RuleContext) -> CheckResult:
+    """Path and query parameters named like ids (`id`, `petId`, `pet_id`) are not integers."""
+    result = ctx.result()
+    seen: set[tuple[str, ...]] = set()
+    for op in ctx.operations:
+        for param in op.parameters:
+            if param.location not in ("path", "query") or param.pointer in seen:
+                continue
+            if not ID_NAME.search(param.name):
+                continue
+            seen.add(param.pointer)
+            schema = resolve(ctx.model, param.schema)
+            kind = schema.get("type") if isinstance(schema, dict) else None
+            kinds = kind if isinstance(kind, list) else [kind]
+            result.check(
+                not any(k in ("integer", "number") for k in kinds),
+                param.pointer,
+                f"the {param.location} parameter '{param.name}' of {op.label} is a number, "
+                "which can be guessed; use a random id such as a UUID",
+            )
     return result
