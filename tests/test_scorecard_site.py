@@ -208,3 +208,36 @@ def test_badges_and_catalog_grades(tmp_path, portal):
             f"tr[data-api-id='{api_id}'] .mp-grade-cell [data-grade]"
         )
         assert cell["data-grade"] == api["grade"]
+
+
+def test_waivers_in_a_portal_build(tmp_path, portal):
+    write_files(
+        tmp_path,
+        {
+            "waivers.yaml": (
+                "poor:\n"
+                "  sec-https-only:\n"
+                "    - pointer: '#/servers/0'\n"
+                "      reason: The internal gateway terminates TLS.\n"
+                "      owner: team-poor\n"
+                "      expires: 2999-01-01\n"
+                "  doc-operation-summary:\n"
+                "    - pointer: '#/paths/~1nowhere/get'\n"
+                "      reason: Gone already.\n"
+            )
+        },
+    )
+    portal["scorecard"] = {"waivers": "waivers.yaml"}
+    site = build_site(tmp_path, portal)
+    report = {a["id"]: a for a in json.loads((site.dir / "scorecards.json").read_text())["apis"]}
+    poor = report["poor"]
+    assert not [f for f in poor["findings"] if f["rule"] == "sec-https-only"]
+    assert [f["rule"] for f in poor["waived_findings"]] == ["sec-https-only"]
+    stale = [f for f in poor["findings"] if f["rule"] == "waiver-stale"]
+    assert stale
+    assert stale[0]["file"].endswith("waivers.yaml")
+    page = site.article("apis/poor/scorecard/index.html")
+    waived = page.select_one("tr.mp-waived-finding")
+    assert waived["data-rule"] == "sec-https-only"
+    assert "The internal gateway terminates TLS." in waived.get_text()
+    assert "1 waived" in page.select_one("tr[data-check='sec-https-only']").get_text()

@@ -173,6 +173,15 @@ class ReportsConfig(StrictConfig):
     """Path of a JUnit XML report."""
 
 
+class AnnotationsConfig(StrictConfig):
+    """GitHub annotations, printed when the build runs in GitHub Actions."""
+
+    severity = c.Choice(("info", "warn", "error"), default="warn")
+    """Findings at or above this severity are annotated."""
+    cap = c.Type(int, default=50)
+    """At most this many annotations; one more line counts the rest."""
+
+
 class ScorecardConfig(StrictConfig):
     """How APIs are scored, and the gates that fail a build."""
 
@@ -192,6 +201,8 @@ class ScorecardConfig(StrictConfig):
     """Gate: any finding at or above this severity."""
     reports = c.SubConfig(ReportsConfig)
     """Reports to write."""
+    annotations = c.SubConfig(AnnotationsConfig)
+    """GitHub annotations of findings (only under GitHub Actions)."""
 
     def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         failed, warnings = super().validate()
@@ -208,8 +219,13 @@ class ScorecardConfig(StrictConfig):
         Raises:
             SettingsError: naming the key and what is wrong with it.
         """
+        waivers = self.waivers
+        if waivers is not None and self.config_file_path:
+            waivers = str(Path(self.config_file_path).resolve().parent / waivers)
         return ScorecardSettings.from_dict(
             {
+                "waivers": waivers,
+                "annotations": {"severity": self.annotations.severity, "cap": self.annotations.cap},
                 "weights": self.weights,
                 "rules": self.rules,
                 "overrides": self.overrides,

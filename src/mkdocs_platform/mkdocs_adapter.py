@@ -137,10 +137,12 @@ def apply_rendered_page(
 
 
 def watched_paths(config: PlatformConfig, config_file_path: str | None) -> list[str]:
-    """Every local source directory, for `mkdocs serve` to watch."""
+    """Every local source directory and the waiver file, for `mkdocs serve` to watch."""
     base = Path(config_file_path or ".").resolve().parent
-    return [
-        str((base / s.path).resolve())
-        for s in config.sources
-        if s.path and (base / s.path).is_dir()
+    paths = [
+        (base / s.path).resolve() for s in config.sources if s.path and (base / s.path).is_dir()
     ]
+    waivers = config.scorecard.waivers
+    if waivers and (base / waivers).is_file():
+        paths.append((base / waivers).resolve())
+    return [str(path) for path in paths]

@@ -25,7 +25,7 @@ from mkdocs_platform.models import Portal
 from mkdocs_platform.openapi import ReadingCache
 from mkdocs_platform.portal import PortalError, build_portal
 from mkdocs_platform.render.site import PortalRenderer, PortalSite
-from mkdocs_platform.scorecard.outputs import write_reports
+from mkdocs_platform.scorecard.outputs import print_portal_annotations, write_reports
 from mkdocs_platform.sources import SourceError
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
@@ -89,6 +89,7 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
         if self.portal is None:
             return
         write_reports(self.portal, Path(config.site_dir))
+        print_portal_annotations(self.portal)
         gate = self.portal.gate
         if gate is not None and gate.failed:
             # The site and the reports are complete; only then does a failed gate fail the build.
