@@ -45,6 +45,7 @@ from mkdocs_platform.scorecard.score import (
     raw_score,
 )
 from mkdocs_platform.scorecard.settings import SettingsError
+from mkdocs_platform.sdk.rules import SDK_RULES
 
 from .conftest import CORPUS, write_files
 
@@ -172,10 +173,11 @@ def make_check(
 
 def test_registry_holds_the_catalog_checks_with_their_defaults():
     rules = all_rules()
-    assert {r.id for r in rules.values() if not r.opt_in} == CATALOG_CHECKS
+    assert {r.id for r in rules.values() if not r.opt_in and r.category != "sdk"} == CATALOG_CHECKS
+    assert {r.id for r in rules.values() if r.category == "sdk"} == set(SDK_RULES)
     assert {r.id for r in rules.values() if r.opt_in} == OPT_IN_CHECKS
     assert all(r.fix and r.fix.endswith(".") for r in rules.values())
-    assert all(r.category in CATEGORIES and r.category != "sdk" for r in rules.values())
+    assert all(r.category in CATEGORIES for r in rules.values())
     assert all(r.level is None or r.level in LEVELS for r in rules.values())
     assert rules["doc-parameter-description"].threshold == 0.9
     assert rules["doc-examples"].threshold == 0.8
@@ -188,11 +190,15 @@ def test_registry_holds_the_catalog_checks_with_their_defaults():
 
 def test_good_fixture_passes_every_check_and_scores_100_gold(tmp_path):
     card = score_spec(tmp_path, good_spec())
-    assert {c.id for c in card.checks} == CATALOG_CHECKS
+    assert {c.id for c in card.checks if c.category != "sdk"} == CATALOG_CHECKS
     not_passing = [(c.id, c.passed, c.applicable) for c in card.checks if c.failing]
     assert not_passing == []
-    # Every check applies, so the good fixture is each rule's passing case.
-    assert [c.id for c in card.checks if c.applicable == 0] == []
+    # Every spec check applies, so the good fixture is each rule's passing case; without an
+    # SDK the sdk checks count nothing and the category drops out.
+    assert [c.id for c in card.checks if c.applicable == 0] == sorted(
+        SDK_RULES, key=list(SDK_RULES).index
+    )
+    assert "sdk" not in card.categories
     assert (card.score, card.grade, card.level, card.valid) == (100, "A", "gold", True)
     assert card.findings == ()
     assert card.next_level is None
@@ -920,10 +926,14 @@ def test_settings_reject_mistakes_with_a_clear_message(data, message):
 
 
 def test_planned_rule_ids_are_accepted_and_do_not_run():
+    settings = ScorecardSettings.from_dict({"rules": {"py-type-annotations": "warn"}})
+    assert all(r.spec.id != "py-type-annotations" for r in settings.rules_for("x"))
+    # The SDK checks run now, with the settings given to them.
     settings = ScorecardSettings.from_dict(
         {"rules": {"py-docstring-coverage": {"threshold": 0.85}}}
     )
-    assert all(r.spec.id != "py-docstring-coverage" for r in settings.rules_for("x"))
+    (coverage,) = [r for r in settings.rules_for("x") if r.spec.id == "py-docstring-coverage"]
+    assert coverage.threshold == 0.85
 
 
 # -- gates -------------------------------------------------------------------------------

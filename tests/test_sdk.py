@@ -25,22 +25,25 @@ from mkdocs.structure.pages import Page
 from mkdocs_platform.mkdocs_adapter import _MkDocsLinks
 from mkdocs_platform.openapi.model import ApiModel, Operation
 from mkdocs_platform.openapi.normalize import normalize
-from mkdocs_platform.render.site import _Toc
+from mkdocs_platform.render.sdk_pages import (
+    SdkPage,
+    SdkPageMap,
+    operation_sdk_html,
+    plan_sdk_pages,
+    render_sdk_page,
+)
+from mkdocs_platform.render.site import PageToc
 from mkdocs_platform.sdk import (
     SdkLimits,
     SdkModel,
     SdkSettings,
     link_operations,
     load_sdk,
-    operation_sdk_html,
-    plan_sdk_pages,
-    render_sdk_page,
     run_sdk_checks,
     sdk_api_id,
 )
 from mkdocs_platform.sdk.griffe_log import capture_griffe
 from mkdocs_platform.sdk.links import SdkLinks, name_key, resolve_method, stem, words
-from mkdocs_platform.sdk.pages import SdkPage, SdkPageMap
 from mkdocs_platform.sdk.rules import (
     SDK_RULES,
     SdkCheck,
@@ -1044,7 +1047,7 @@ class Rendered:
                 sdk_links=links,
                 operation_href=operation_href,
                 source_href=lambda path, line: f"https://git.example/blob/main/{path}#L{line}",
-                toc=_Toc(),
+                toc=PageToc(),
             )
             self.html[plan_page.src_uri] = str(html)
             self.toc[plan_page.src_uri] = toc
@@ -1302,6 +1305,8 @@ def test_page_functions_do_not_need_a_toc(google: SdkModel):
         def page(self, src_uri: str, anchor: str | None = None) -> str:
             return src_uri + (f"#{anchor}" if anchor else "")
 
-    html, toc = render_sdk_page(google, pages[1], Plain(), page_map=SdkPageMap(google, pages))
+    html, toc = render_sdk_page(
+        google, pages[1], Plain(), page_map=SdkPageMap(google, pages), toc=PageToc()
+    )
     assert "petstore.get_pet" in str(html)
     assert [entry.id for entry in toc][:2] == ["sdk-submodules", "petstore.ApiError"]

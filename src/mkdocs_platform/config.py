@@ -84,8 +84,8 @@ class SpecItem(BaseConfigOption[SpecSelector]):
 class SdkConfig(StrictConfig):
     """A Python SDK in a source."""
 
-    path = c.Type(str)
-    """Folder holding the package, relative to the source root."""
+    path = c.Type(str, default=".")
+    """Folder holding the package (what would be on `sys.path`), relative to the source root."""
     package = c.Type(str)
     """Importable name of the package."""
     api = c.Optional(c.Type(str))
@@ -294,6 +294,15 @@ def to_settings(config: PlatformConfig, config_file_path: str | None) -> PortalS
             specs=tuple(s.specs),
             exclude=tuple(s.exclude),
             catalog=s.catalog,
+            sdks=tuple(
+                {
+                    "path": sdk.path,
+                    "package": sdk.package,
+                    "api": sdk.api,
+                    "docstring_style": sdk.docstring_style,
+                }
+                for sdk in s.sdks
+            ),
             view_url=s.view_url,
             edit_url=s.edit_url,
         )

@@ -5,16 +5,18 @@ Every stage takes and returns these plain values; none of them knows about MkDoc
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from mkdocs_platform.openapi.model import ApiModel
     from mkdocs_platform.scorecard.gates import GateResult
     from mkdocs_platform.scorecard.score import Scorecard
     from mkdocs_platform.scorecard.settings import ScorecardSettings
+    from mkdocs_platform.sdk.links import SdkLinks
+    from mkdocs_platform.sdk.model import SdkModel
 
 Severity = Literal["error", "warn", "info"]
 """How much a finding matters: `error`, `warn` or `info`."""
@@ -99,6 +101,8 @@ class SourceSettings:
     """Globs never searched."""
     catalog: bool = True
     """Whether to read `catalog-info.yaml` files."""
+    sdks: tuple[Mapping[str, Any], ...] = ()
+    """Python SDKs: `{path, package, api, docstring_style}` items, checked once the source is."""
     view_url: str | None = None
     """Template of a URL that shows a file at a commit."""
     edit_url: str | None = None
@@ -245,6 +249,10 @@ class ApiEntry:
     """Components that consume the API."""
     locate: Locate | None = field(default=None, repr=False, compare=False)
     """Where a place of the spec was written, for findings about it."""
+    sdks: list[SdkModel] = field(default_factory=list, repr=False, compare=False)
+    """The API's Python SDKs, as read by griffe."""
+    sdk_links: SdkLinks | None = field(default=None, repr=False, compare=False)
+    """Which SDK methods call which operations, when the API has SDKs."""
     scorecard: Scorecard | None = field(default=None, repr=False, compare=False)
     """The API's scorecard, once scored."""
 

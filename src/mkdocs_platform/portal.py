@@ -12,6 +12,7 @@ from mkdocs_platform.models import ApiEntry, CatalogEntity, Finding, Portal, Por
 from mkdocs_platform.openapi import ReadingCache, SpecReading, read_spec
 from mkdocs_platform.openapi.model import slugify
 from mkdocs_platform.scorecard import ScorecardSettings, evaluate_gates, score_apis
+from mkdocs_platform.sdk import SdkSettings, link_operations, load_sdk, sdk_api_id
 from mkdocs_platform.sources import resolve_sources
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
@@ -142,6 +143,32 @@ def _check_ids(apis: list[ApiEntry]) -> None:
         seen[entry.id] = entry
 
 
+def _attach_sdks(sources: list[Source], results: list[_SourceResult], apis: list[ApiEntry]) -> None:
+    """Load every source's SDKs into the APIs they belong to, and link them to operations."""
+    by_id = {api.id: api for api in apis}
+    for source, result in zip(sources, results, strict=True):
+        own_ids = [api.id for api in result.apis]
+        for item in source.settings.sdks:
+            try:
+                sdk_settings = SdkSettings.from_config(item, source.root)
+            except ValueError as exc:
+                raise PortalError(f"source '{source.name}': {exc}") from None
+            api_id = sdk_api_id(sdk_settings, own_ids)
+            api = by_id.get(api_id) if api_id else None
+            if api is None:
+                raise PortalError(
+                    f"source '{source.name}': the SDK {sdk_settings.package} belongs to no API; "
+                    f"set its 'api' to one of: {', '.join(sorted(by_id)) or 'none'}"
+                )
+            sdk = load_sdk(sdk_settings, source.root)
+            api.sdks.append(sdk)
+            api.findings.extend(sdk.findings)
+    for api in apis:
+        if api.sdks and api.model is not None:
+            api.sdk_links = link_operations(api.model, api.sdks, api.spec_path, api.locate)
+            api.findings.extend(api.sdk_links.findings)
+
+
 def build_portal(settings: PortalSettings, cache: ReadingCache | None = None) -> Portal:
     """Resolve sources, find and read every spec and catalog, and check the result is consistent.
 
@@ -156,6 +183,7 @@ def build_portal(settings: PortalSettings, cache: ReadingCache | None = None) ->
     _drop_duplicate_entities(results)
     apis = sorted((api for result in results for api in result.apis), key=lambda e: e.id)
     _check_ids(apis)
+    _attach_sdks(sources, results, apis)
     components = [c for result in results for c in result.components]
     findings: list[tuple[str, Finding]] = [
         (source.name, f)

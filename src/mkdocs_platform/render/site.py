@@ -115,7 +115,7 @@ class PortalSite:
         return self._by_uri.get(src_uri)
 
 
-class _Toc:
+class PageToc:
     """Collects headings while a template renders; returns the heading's HTML."""
 
     def __init__(self) -> None:
@@ -309,7 +309,7 @@ class PortalRenderer:
         return sorted(groups.items(), key=lambda item: (item[0] == "", item[0].lower()))
 
     def render(self, plan: PagePlan, links: LinkResolver) -> RenderedPage:
-        toc = _Toc()
+        toc = PageToc()
         context: dict[str, Any] = {
             "portal": self.portal,
             "links": links,

@@ -114,6 +114,7 @@ def score_api(
         categories=categories,
         checks=tuple(checks),
         findings=tuple(sorted(findings, key=_finding_order)),
+        sdk=api.sdk_links.report() if api.sdk_links is not None else None,
         capped_by=capped_by,
         next_level=next_level_progress(checks, level) if model is not None else None,
         waived_findings=tuple(sorted(waived, key=lambda w: _finding_order(w.finding))),

@@ -79,11 +79,6 @@ RULES: dict[str, RuleSpec] = {}
 PLANNED_RULE_IDS = frozenset(
     {
         "own-breaking-vs-version",
-        "py-docstring-coverage",
-        "py-params-documented",
-        "py-no-phantom-params",
-        "py-returns-raises",
-        "py-docstring-parses",
         "py-type-annotations",
     }
 )

@@ -96,7 +96,7 @@ def api_json(card: Scorecard) -> dict[str, Any]:
             key: {"score": category.score, "weight": category.weight}
             for key, category in card.categories.items()
         },
-        "sdk": None,
+        "sdk": dict(card.sdk) if card.sdk is not None else None,
         "findings": [finding_json(f) for f in card.findings],
         "waived_findings": [waived_json(w) for w in card.waived_findings],
         "capped_by": list(card.capped_by),

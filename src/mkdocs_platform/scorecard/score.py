@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mkdocs_platform.models import Finding
 from mkdocs_platform.scorecard.registry import (
@@ -136,6 +136,8 @@ class Scorecard:
     categories: Mapping[CategoryId, CategoryScore]
     checks: tuple[CheckScore, ...]
     findings: tuple[Finding, ...]
+    sdk: Mapping[str, Any] | None = None
+    """`coverage` and `operations_without_method` of the API's SDKs, when it has any."""
     capped_by: tuple[str, ...] = ()
     """Failing critical checks: each caps the score (SCORECARD.md 10.4)."""
     next_level: LevelProgress | None = None

@@ -1,7 +1,7 @@
 """Python SDKs: static loading with griffe, links to operations, checks and reference pages.
 
 Data flows `SdkSettings` -> `load_sdk` -> `SdkModel` -> (`link_operations`, the checks of
-`rules`, the pages of `pages`). No SDK code is ever imported or run.
+`rules`; `render.sdk_pages` renders it). No SDK code is ever imported or run.
 """
 
 from __future__ import annotations
@@ -9,14 +9,6 @@ from __future__ import annotations
 from mkdocs_platform.sdk.links import MethodLink, SdkLinks, link_operations
 from mkdocs_platform.sdk.load import LOAD_RULE, load_sdk
 from mkdocs_platform.sdk.model import SdkModel, SdkModule, SdkObject
-from mkdocs_platform.sdk.pages import (
-    SdkPage,
-    SdkPageMap,
-    operation_sdk_html,
-    plan_sdk_pages,
-    render_sdk_page,
-    sdk_base_uri,
-)
 from mkdocs_platform.sdk.rules import SDK_RULES, SdkCheck, run_sdk_checks
 from mkdocs_platform.sdk.settings import DEFAULT_LIMITS, SdkLimits, SdkSettings, sdk_api_id
 
@@ -31,15 +23,9 @@ __all__ = [
     "SdkModel",
     "SdkModule",
     "SdkObject",
-    "SdkPage",
-    "SdkPageMap",
     "SdkSettings",
     "link_operations",
     "load_sdk",
-    "operation_sdk_html",
-    "plan_sdk_pages",
-    "render_sdk_page",
     "run_sdk_checks",
     "sdk_api_id",
-    "sdk_base_uri",
 ]

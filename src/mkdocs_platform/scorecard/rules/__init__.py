@@ -5,7 +5,8 @@ from mkdocs_platform.scorecard.rules import (
     design,
     documentation,
     ownership,
+    sdk,
     security,
 )
 
-__all__ = ["correctness", "design", "documentation", "ownership", "security"]
+__all__ = ["correctness", "design", "documentation", "ownership", "sdk", "security"]

@@ -48,7 +48,7 @@ class Links(Protocol):
 
 
 class Toc(Protocol):
-    """Collects headings while a page renders (the site's `_Toc`)."""
+    """Collects headings while a page renders (the site's `PageToc`)."""
 
     entries: list[Any]
 
@@ -388,12 +388,6 @@ def _environment() -> Environment:
 _ENV = _environment()
 
 
-def _new_toc() -> Toc:
-    from mkdocs_platform.render.site import _Toc  # the site module imports this one
-
-    return _Toc()
-
-
 def render_sdk_page(
     sdk: SdkModel,
     page: SdkPage,
@@ -403,10 +397,9 @@ def render_sdk_page(
     sdk_links: SdkLinks | None = None,
     operation_href: OperationHref | None = None,
     source_href: SourceHref | None = None,
-    toc: Toc | None = None,
+    toc: Toc,
 ) -> tuple[Markup, list[Any]]:
     """The page's HTML (safe: every docstring sanitized or escaped) and its TOC entries."""
-    toc = toc if toc is not None else _new_toc()
     view = _View(sdk, page_map, links, toc, sdk_links, operation_href, source_href)
     context: dict[str, Any] = {
         "sdk": sdk,
