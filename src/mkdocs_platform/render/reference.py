@@ -18,6 +18,15 @@ from mkdocs_platform.openapi.model import Operation, SecurityRequirement, Tag, s
 from mkdocs_platform.openapi.schema import schema_facts
 from mkdocs_platform.render.samples import Sample, highlight, request_samples, response_example
 from mkdocs_platform.render.schemas import SchemaHtml, schema_anchor
+from mkdocs_platform.render.sdk_pages import (
+    SdkPage,
+    SdkPageMap,
+    operation_sdk_html,
+    plan_sdk_pages,
+    render_sdk_page,
+    sdk_base_uri,
+)
+from mkdocs_platform.sdk.model import SdkModel
 from mkdocs_platform.sources import file_links
 
 RESERVED_PAGES = frozenset({"models", "webhooks", "operations", "scorecard", "sdk", "assets"})
@@ -34,6 +43,19 @@ class TagPage:
 
 
 @dataclass
+class SdkPages:
+    """One SDK of the API and where its pages are."""
+
+    sdk: SdkModel
+    pages: list[SdkPage]
+    page_map: SdkPageMap
+
+    @property
+    def index_uri(self) -> str:
+        return self.page_map.index_uri
+
+
+@dataclass
 class ApiPages:
     """Where every page and operation of one API lives."""
 
@@ -45,10 +67,15 @@ class ApiPages:
     tags: list[TagPage] = field(default_factory=list)
     operation_pages: dict[str, str] = field(default_factory=dict)
     """Operation anchor -> src_uri of the page holding it."""
+    sdks: list[SdkPages] = field(default_factory=list)
+    """The API's SDKs and their pages."""
 
     @classmethod
     def plan(cls, api: ApiEntry, output: str, split: str) -> ApiPages:
         pages = cls(api=api, base=f"{output}/{api.id}", split=split)
+        for sdk in api.sdks:
+            sdk_pages = plan_sdk_pages(sdk, sdk_base_uri(output, api.id, sdk.package))
+            pages.sdks.append(SdkPages(sdk, sdk_pages, SdkPageMap(sdk, sdk_pages)))
         if api.model is None:
             return pages
         used = set(RESERVED_PAGES)
@@ -163,6 +190,33 @@ class Reference:
 
     def schema_anchor(self, name: str) -> str:
         return schema_anchor(name)
+
+    # -- SDKs -------------------------------------------------------------------------
+
+    def sdk_html(self, op: Operation) -> Markup:
+        """Links to the SDK methods that call `op` ('' when none)."""
+        if self.api.sdk_links is None:
+            return Markup("")
+        maps = {s.sdk.package: s.page_map for s in self.pages.sdks}
+        return operation_sdk_html(op, self.api.sdk_links, maps, self.links)
+
+    def sdk_page(self, src_uri: str, toc: Any) -> Markup:
+        """The HTML of one SDK page of the API."""
+        for sdk_pages in self.pages.sdks:
+            page = sdk_pages.page_map.pages.get(src_uri)
+            if page is not None:
+                html, _ = render_sdk_page(
+                    sdk_pages.sdk,
+                    page,
+                    self.links,
+                    page_map=sdk_pages.page_map,
+                    sdk_links=self.api.sdk_links,
+                    operation_href=self.op_href,
+                    source_href=lambda path, line: file_links(self.api.source, path, line)[0],
+                    toc=toc,
+                )
+                return html
+        raise KeyError(src_uri)
 
     # -- operations -------------------------------------------------------------------
 

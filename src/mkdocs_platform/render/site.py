@@ -27,7 +27,7 @@ from mkdocs_platform.scorecard.score import SCORING_VERSION, grade_of
 from mkdocs_platform.sources import file_links
 
 PageKind = Literal[
-    "catalog", "dashboard", "overview", "tag", "operation", "models", "webhooks", "scorecard"
+    "catalog", "dashboard", "overview", "tag", "operation", "models", "webhooks", "scorecard", "sdk"
 ]
 
 CSS_NAME = "platform.css"
@@ -270,6 +270,11 @@ class PortalRenderer:
         if layout.has_models:
             add(layout.models_uri, "Models", "models")
             node.children.append(NavNode(title="Models", src_uri=layout.models_uri))
+        for sdk_pages in layout.sdks:
+            for sdk_page in sdk_pages.pages:
+                add(sdk_page.src_uri, sdk_page.title, "sdk", sdk_page.src_uri)
+                if sdk_page.in_nav and sdk_page.kind == "index":
+                    node.children.append(NavNode(title=sdk_page.title, src_uri=sdk_page.src_uri))
         if api.scorecard is not None:
             add(layout.scorecard_uri, "Scorecard", "scorecard")
             node.children.append(NavNode(title="Scorecard", src_uri=layout.scorecard_uri))
@@ -350,7 +355,10 @@ class PortalRenderer:
                 context["op"] = next(
                     op for t in layout.tags for op in t.operations if op.anchor == plan.key
                 )
-        html = _ENV.get_template(template).render(context)
+        if plan.kind == "sdk":
+            html = str(context["ref"].sdk_page(plan.key, toc))
+        else:
+            html = _ENV.get_template(template).render(context)
         return RenderedPage(html=Markup(html), toc=toc.entries, title=plain_title(plan.title))  # noqa: S704 - autoescaped template
 
 
