@@ -48,7 +48,7 @@ def test_operation_links_to_its_sdk_method_and_back(site):
     assert method is not None
     # The method's entry links back to the operation it calls.
     block = method.find_parent(class_="mp-sdk-object") or method.parent
-    back = [a for a in block.select("a[href*='#op-capturepayment']")]
+    back = block.select("a[href*='#op-capturepayment']")
     assert back
     source_page = target.relative_to(site.dir).parent.as_posix() + "/"
     back_target, back_anchor = _follow(site, source_page, back[0]["href"])
