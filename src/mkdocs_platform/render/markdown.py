@@ -120,3 +120,9 @@ def plain_title(text: str) -> str:
     """
     cleaned = " ".join(text.replace("<", "‹").replace(">", "›").split())
     return str(escape(cleaned)).replace("{", "&#123;").replace("}", "&#125;")
+
+
+def safe_url(url: str) -> str | None:
+    """The URL when it is http(s) or mailto; None for anything a browser could run."""
+    scheme = url.strip().split(":", 1)[0].lower() if ":" in url else ""
+    return url.strip() if scheme in ("http", "https", "mailto") else None

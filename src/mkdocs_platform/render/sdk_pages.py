@@ -12,11 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from mkdocs_platform.openapi.model import Operation
-from mkdocs_platform.render.markdown import render_inline, render_markdown
+from mkdocs_platform.render.environment import ENV
 from mkdocs_platform.render.samples import highlight
 from mkdocs_platform.sdk.links import SdkLinks, operation_name
 from mkdocs_platform.sdk.model import (
@@ -372,22 +371,6 @@ def _docs(obj: SdkObject) -> list[ParsedDocstring | None]:
     return [obj.docstring, obj.init_docstring]
 
 
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("mkdocs_platform.render", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["md"] = render_markdown
-    env.filters["inline"] = render_inline
-    return env
-
-
-_ENV = _environment()
-
-
 def render_sdk_page(
     sdk: SdkModel,
     page: SdkPage,
@@ -423,7 +406,7 @@ def render_sdk_page(
             objects = module.objects if module is not None else []
             split = page.path in page_map.split_modules
             context.update(module=module, objects=objects, split=split, class_page=False)
-    html = _ENV.get_template(template).render(context)
+    html = ENV.get_template(template).render(context)
     return Markup(html), toc.entries  # noqa: S704 - autoescaped template
 
 

@@ -13,17 +13,15 @@ from importlib import resources
 from typing import Any, Literal, Protocol
 
 import orjson
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from mkdocs_platform.models import SEVERITY_ORDER, ApiEntry, Finding, Portal
-from mkdocs_platform.openapi.model import slugify
 from mkdocs_platform.render.charts import badge_json_for, badge_svg_for
 from mkdocs_platform.render.dashboard import Portfolio
-from mkdocs_platform.render.markdown import plain_title, render_inline, render_markdown
+from mkdocs_platform.render.environment import ENV
+from mkdocs_platform.render.markdown import plain_title
 from mkdocs_platform.render.reference import ApiPages, Reference
 from mkdocs_platform.scorecard.registry import LEVELS
-from mkdocs_platform.scorecard.score import SCORING_VERSION, grade_of
 from mkdocs_platform.sources import file_links
 
 PageKind = Literal[
@@ -163,47 +161,6 @@ class PageToc:
             parent = entries[-1]
             entries = parent.children
         return parent
-
-
-def safe_url(url: str) -> str | None:
-    """The URL when it is http(s) or mailto; None for anything a browser could run."""
-    scheme = url.strip().split(":", 1)[0].lower() if ":" in url else ""
-    return url.strip() if scheme in ("http", "https", "mailto") else None
-
-
-def _json(value: Any) -> str:
-    try:
-        return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
-    except (TypeError, orjson.JSONEncodeError):
-        return json.dumps(value, indent=2, default=str)
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    return _json(value)
-
-
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("mkdocs_platform.render", "templates"),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["md"] = render_markdown
-    env.filters["inline"] = render_inline
-    env.filters["json"] = _json
-    env.filters["scalar"] = _scalar
-    env.filters["slug"] = slugify
-    env.globals["safe_url"] = safe_url
-    env.globals["grade_of"] = lambda score: grade_of(int(score))
-    env.globals["scoring_version"] = SCORING_VERSION
-    return env
-
-
-_ENV = _environment()
 
 
 def _sorted_findings(findings: list[Finding]) -> list[Finding]:
@@ -358,7 +315,7 @@ class PortalRenderer:
         if plan.kind == "sdk":
             html = str(context["ref"].sdk_page(plan.key, toc))
         else:
-            html = _ENV.get_template(template).render(context)
+            html = ENV.get_template(template).render(context)
         return RenderedPage(html=Markup(html), toc=toc.entries, title=plain_title(plan.title))  # noqa: S704 - autoescaped template
 
 

@@ -6,6 +6,7 @@ import dataclasses
 import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
+from typing import Any
 
 from mkdocs_platform.models import ApiEntry, Finding, Locate
 from mkdocs_platform.scorecard.context import RuleContext, api_locator
@@ -121,6 +122,21 @@ def score_api(
     )
 
 
+def _check_score(rule: EffectiveRule, **counts: Any) -> CheckScore:
+    """A check's score: its rule's settings and the counts it gave."""
+    spec = rule.spec
+    return CheckScore(
+        id=spec.id,
+        category=spec.category,
+        severity=rule.severity,
+        level=rule.level,
+        threshold=rule.threshold,
+        title=spec.title,
+        items=spec.items,
+        **counts,
+    )
+
+
 def _run(
     context: RuleContext, rule: EffectiveRule, match: Callable[[Finding], Waiver | None] | None
 ) -> CheckScore:
@@ -143,31 +159,14 @@ def _run(
             pointer=pointer,
         )
         # Nothing counted: the check drops out of the score instead of failing the API.
-        return CheckScore(
-            id=spec.id,
-            category=spec.category,
-            severity=rule.severity,
-            level=rule.level,
-            threshold=rule.threshold,
-            title=spec.title,
-            items=spec.items,
-            applicable=0,
-            passed=0,
-            findings=(crash,),
-        )
+        return _check_score(rule, applicable=0, passed=0, findings=(crash,))
     findings = result.listed(spec.items)
     waived: list[WaivedFinding] = []
     rise = 0
     if match is not None:
         findings, waived, rise = waive_check(result, spec.items, match)
-    return CheckScore(
-        id=spec.id,
-        category=spec.category,
-        severity=rule.severity,
-        level=rule.level,
-        threshold=rule.threshold,
-        title=spec.title,
-        items=spec.items,
+    return _check_score(
+        rule,
         applicable=result.applicable,
         passed=result.passed + rise,
         findings=tuple(findings),

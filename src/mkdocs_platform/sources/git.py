@@ -230,35 +230,14 @@ def _fetch(git: Git, cache: Path, commit: str, ref_to_fetch: str) -> None:
             shutil.rmtree(worktree)
         worktree.mkdir(parents=True)
         git.run("init", "--quiet", str(worktree))
+    fetch_args = ("fetch", "--quiet", "--depth", "1", "--no-tags", "--", git.url)
     try:
-        git.run(
-            "fetch",
-            "--quiet",
-            "--depth",
-            "1",
-            "--no-tags",
-            "--",
-            git.url,
-            ref_to_fetch,
-            cwd=worktree,
-            timeout=FETCH_TIMEOUT,
-        )
+        git.run(*fetch_args, ref_to_fetch, cwd=worktree, timeout=FETCH_TIMEOUT)
     except GitError:
         if ref_to_fetch == commit:
             raise
         # A branch that moved between ls-remote and fetch: the commit itself is what we pin.
-        git.run(
-            "fetch",
-            "--quiet",
-            "--depth",
-            "1",
-            "--no-tags",
-            "--",
-            git.url,
-            commit,
-            cwd=worktree,
-            timeout=FETCH_TIMEOUT,
-        )
+        git.run(*fetch_args, commit, cwd=worktree, timeout=FETCH_TIMEOUT)
     git.run(
         "checkout", "--quiet", "--force", "--detach", commit, cwd=worktree, timeout=FETCH_TIMEOUT
     )
