@@ -21,14 +21,9 @@ import tracemalloc
 import zipfile
 from pathlib import Path
 
-from mkdocs_platform.sdk import (
-    SdkSettings,
-    load_sdk,
-    plan_sdk_pages,
-    render_sdk_page,
-    run_sdk_checks,
-)
-from mkdocs_platform.sdk.pages import SdkPageMap
+from mkdocs_platform.render.sdk_pages import SdkPageMap, plan_sdk_pages, render_sdk_page
+from mkdocs_platform.render.site import PageToc
+from mkdocs_platform.sdk import SdkSettings, load_sdk, run_sdk_checks
 
 DATA = Path(__file__).parent / ".data" / "sdk"
 DEFAULT = ("openai", "stripe")
@@ -98,7 +93,7 @@ def run(requirement: str, *, trace: bool) -> None:
     html_bytes = 0
     largest = (0, "")
     for page in pages:
-        html, _ = render_sdk_page(sdk, page, Links(), page_map=page_map)
+        html, _ = render_sdk_page(sdk, page, Links(), page_map=page_map, toc=PageToc())
         html_bytes += len(html)
         largest = max(largest, (len(html), page.title))
     rendered = time.perf_counter()
