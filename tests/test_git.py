@@ -12,7 +12,7 @@ import pytest
 import yaml
 from mkdocs.exceptions import Abort
 
-from mkdocs_platform.sources.git import GitError, check_ref, check_url
+from mkdocs_platform.sources.git import Git, GitError, check_ref, check_url
 from mkdocs_platform.sources.links import default_templates
 
 from .conftest import build_site, minimal_spec
@@ -257,7 +257,8 @@ def test_refused_urls(url):
     ],
 )
 def test_accepted_urls(url):
-    check_url(url)
+    check_url(url)  # raises GitError when refused
+    assert Git(url, token=None).display_url == url
 
 
 @pytest.mark.parametrize(
