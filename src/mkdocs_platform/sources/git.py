@@ -127,7 +127,8 @@ class Git:
     def display_url(self) -> str:
         """The URL without any credentials in it."""
         parts = urllib.parse.urlsplit(self.url)
-        if parts.password or parts.username:
+        # An https "user" is often a token (https://<token>@host); an ssh user (git@) is not.
+        if parts.password or (parts.username and parts.scheme == "https"):
             host = parts.hostname or ""
             if parts.port:
                 host += f":{parts.port}"
