@@ -226,6 +226,12 @@ def test_token_appears_nowhere(tmp_path, remote, caplog, monkeypatch):
     assert token not in message
     assert token not in caplog.text
     assert "127.0.0.1" in message
+    # A token written as the URL's user name (https://<token>@host) is masked as well.
+    plugin["sources"] = [{"name": "pets", "git": f"https://{token}@127.0.0.1:9/pets.git"}]
+    message = _build_error(tmp_path, plugin, caplog)
+    assert token not in message
+    assert token not in caplog.text
+    assert "127.0.0.1" in message
 
 
 @pytest.mark.parametrize(

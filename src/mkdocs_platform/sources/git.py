@@ -113,9 +113,11 @@ class Git:
         secrets = [token or ""]
         if token:
             secrets.append(base64.b64encode(f"x-access-token:{token}".encode()).decode())
-        password = urllib.parse.urlsplit(url).password
-        if password:
-            secrets.append(password)
+        parts = urllib.parse.urlsplit(url)
+        if parts.password:
+            secrets.append(parts.password)
+        if parts.username and parts.scheme == "https":
+            secrets.append(parts.username)  # https://<token>@host
         return secrets
 
     def mask(self, text: str) -> str:
