@@ -1310,3 +1310,26 @@ def test_page_functions_do_not_need_a_toc(google: SdkModel):
     )
     assert "petstore.get_pet" in str(html)
     assert [entry.id for entry in toc][:2] == ["sdk-submodules", "petstore.ApiError"]
+
+
+def test_git_cannot_read_a_checkout_while_an_sdk_loads(tmp_path):
+    import os
+    import subprocess
+
+    from mkdocs_platform.sdk.load import _without_git
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+
+    def toplevel() -> int:
+        return subprocess.run(
+            ["git", "-C", str(tmp_path), "rev-parse", "--show-toplevel"],
+            capture_output=True,
+            check=False,
+        ).returncode
+
+    assert toplevel() == 0
+    with _without_git():
+        # What griffe asks git while loading: here git finds no repository at all.
+        assert toplevel() != 0
+    assert toplevel() == 0
+    assert "GIT_DIR" not in os.environ

@@ -9,6 +9,7 @@ finding (rule `sdk-load`), and the rest of the SDK still loads.
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 from collections import deque
 from collections.abc import Iterator
@@ -120,6 +121,25 @@ class _Finder(griffe.ModuleFinder):
 
 
 @dataclass
+@contextlib.contextmanager
+def _without_git() -> Iterator[None]:
+    """Keep griffe from running git in the checkout (it asks git for source links we never use).
+
+    A checkout is untrusted: git reading its configuration could run helpers it names. Pointing
+    GIT_DIR nowhere makes every git call fail at once. Sources are all fetched before SDKs are
+    loaded, so no other thread is running git meanwhile.
+    """
+    saved = os.environ.get("GIT_DIR")
+    os.environ["GIT_DIR"] = os.devnull
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("GIT_DIR", None)
+        else:
+            os.environ["GIT_DIR"] = saved
+
+
 class _Entry:
     """A public name of a module and what it is."""
 
@@ -288,7 +308,7 @@ class _Loading:
         )
         # `finder` is a cached property: an instance value takes its place.
         loader.__dict__["finder"] = finder
-        with capture_griffe() as messages:
+        with capture_griffe() as messages, _without_git():
             try:
                 top = loader.load(self.settings.package, try_relative_path=False)
             except Exception as error:  # noqa: BLE001 - one broken SDK never stops the portal
