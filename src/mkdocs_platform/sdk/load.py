@@ -120,7 +120,6 @@ class _Finder(griffe.ModuleFinder):
         return found
 
 
-@dataclass
 @contextlib.contextmanager
 def _without_git() -> Iterator[None]:
     """Keep griffe from running git in the checkout (it asks git for source links we never use).
@@ -140,6 +139,7 @@ def _without_git() -> Iterator[None]:
             os.environ["GIT_DIR"] = saved
 
 
+@dataclass
 class _Entry:
     """A public name of a module and what it is."""
 
