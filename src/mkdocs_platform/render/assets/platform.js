@@ -66,7 +66,7 @@
 
   function init() {
     document.querySelectorAll("input.mp-filter").forEach(setUp);
-    document.querySelectorAll("table.mp-sortable").forEach(setUpSorting);
+    document.querySelectorAll(".mp-sortable table").forEach(setUpSorting);
   }
 
   // mkdocs-material's instant navigation swaps pages without reloading scripts.
