@@ -241,3 +241,31 @@ def test_waivers_in_a_portal_build(tmp_path, portal):
     assert waived["data-rule"] == "sec-https-only"
     assert "The internal gateway terminates TLS." in waived.get_text()
     assert "1 waived" in page.select_one("tr[data-check='sec-https-only']").get_text()
+
+
+def test_github_annotations_are_printed_under_github_actions(tmp_path, portal, monkeypatch, capsys):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    portal["scorecard"] = {"annotations": {"severity": "error", "cap": 2}}
+    build_site(tmp_path, portal)
+    captured = capsys.readouterr()
+    lines = [line for line in (captured.out + captured.err).splitlines() if line.startswith("::")]
+    errors = [line for line in lines if line.startswith("::error ")]
+    assert len(errors) == 2
+    assert all("file=" in line and "line=" in line and "title=" in line for line in errors)
+    assert not any(line.startswith("::warning ") for line in lines)
+    # The cap leaves the rest out and says so in one more line.
+    assert "more findings at or above error" in lines[-1]
+    portal["scorecard"] = {"annotations": {"severity": "error", "cap": 50}}
+    build_site(tmp_path, portal)
+    captured = capsys.readouterr()
+    assert (
+        "title=sec-https-only::poor: the server http://poor.example.net"
+        in captured.out + captured.err
+    )
+
+
+def test_no_annotations_outside_github_actions(tmp_path, portal, monkeypatch, capsys):
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    build_site(tmp_path, portal)
+    captured = capsys.readouterr()
+    assert "::error" not in captured.out + captured.err
