@@ -315,3 +315,29 @@ def test_github_actions_gets_annotations_on_stderr(capsys, monkeypatch, weak_rep
     )
     monkeypatch.setenv("GITHUB_ACTIONS", "false")
     assert run(capsys, str(weak_repo))[2] == ""
+
+
+def test_a_folder_is_read_like_a_portal_source_with_its_catalog(capsys, tmp_path):
+    write_files(
+        tmp_path / "svc",
+        {
+            "api/openapi.yaml": minimal_spec("Pets"),
+            "catalog-info.yaml": yaml.safe_dump(
+                {
+                    "apiVersion": "backstage.io/v1alpha1",
+                    "kind": "API",
+                    "metadata": {"name": "pet-store"},
+                    "spec": {
+                        "type": "openapi",
+                        "owner": "group:pets-team",
+                        "lifecycle": "production",
+                        "definition": {"$text": "api/openapi.yaml"},
+                    },
+                }
+            ),
+        },
+    )
+    assert main(["check", str(tmp_path / "svc"), "--format", "json"]) == 0
+    (api,) = json.loads(capsys.readouterr().out)["apis"]
+    assert (api["id"], api["owner"]) == ("pet-store", "group:pets-team")
+    assert not [f for f in api["findings"] if f["rule"] == "own-owner"]

@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from mkdocs_platform.discovery.ids import default_api_id
-from mkdocs_platform.discovery.specs import CONVENTIONAL_NAME, find_spec_files
-from mkdocs_platform.models import ApiEntry, Source, SourceSettings
+from mkdocs_platform.discovery.specs import CONVENTIONAL_NAME
+from mkdocs_platform.models import ApiEntry, PortalSettings, Source, SourceSettings
 from mkdocs_platform.openapi import read_spec
 from mkdocs_platform.openapi.model import slugify
+from mkdocs_platform.portal import PortalError, read_portal
 from mkdocs_platform.scorecard.annotations import print_annotations
 from mkdocs_platform.scorecard.engine import score_apis
 from mkdocs_platform.scorecard.gates import GateResult, evaluate_gates
@@ -36,6 +36,7 @@ from mkdocs_platform.scorecard.report import (
 from mkdocs_platform.scorecard.sarif import build_sarif, dumps_sarif
 from mkdocs_platform.scorecard.score import SCORING_VERSION, Scorecard
 from mkdocs_platform.scorecard.settings import ScorecardSettings
+from mkdocs_platform.sources import SourceError
 from mkdocs_platform.sources.git import read_local_head
 
 EXIT_PASSED = 0
@@ -165,17 +166,19 @@ def _read_file(path: Path) -> ApiEntry:
 
 
 def _read_folder(folder: Path) -> list[ApiEntry]:
-    source = _local_source(folder)
-    entries: list[tuple[str, ApiEntry]] = []
-    for spec in find_spec_files(source):
-        entry = _entry(source, spec.path, "")
-        if entry is not None:
-            entries.append((spec.rel_path, entry))
-    if not entries:
+    # A folder is read as a portal source: spec files by their names, catalog-info.yaml files
+    # (owners, lifecycles, ids) and the relations between them, exactly as a build reads it.
+    name = slugify(folder.name) or "api"
+    settings = PortalSettings(
+        sources=(SourceSettings(name=name, path=folder),), max_spec_size=MAX_SPEC_SIZE
+    )
+    try:
+        apis = read_portal(settings).apis
+    except (PortalError, SourceError) as exc:
+        raise UsageError(f"{folder}: {exc}") from None
+    if not apis:
         raise UsageError(f"{folder}: no OpenAPI spec found (openapi.*, swagger.*, *.openapi.*)")
-    for rel_path, entry in entries:
-        entry.id = default_api_id(source.name, rel_path, len(entries) == 1)
-    return [entry for _, entry in entries]
+    return apis
 
 
 def collect_apis(paths: Sequence[Path]) -> list[ApiEntry]:

@@ -169,8 +169,8 @@ def _attach_sdks(sources: list[Source], results: list[_SourceResult], apis: list
             api.findings.extend(api.sdk_links.findings)
 
 
-def build_portal(settings: PortalSettings, cache: ReadingCache | None = None) -> Portal:
-    """Resolve sources, find and read every spec and catalog, and check the result is consistent.
+def read_portal(settings: PortalSettings, cache: ReadingCache | None = None) -> Portal:
+    """Every API of every source, read, related and checked for consistency; not yet scored.
 
     `cache` keeps readings of unchanged files between builds (`mkdocs serve`).
 
@@ -191,11 +191,28 @@ def build_portal(settings: PortalSettings, cache: ReadingCache | None = None) ->
         for f in result.findings
     ]
     findings.extend((component.source, finding) for component, finding in relate(apis, components))
-    scorecard_settings = settings.scorecard or ScorecardSettings()
-    scorecards = score_apis(apis, scorecard_settings)
-    for api, card in zip(apis, scorecards, strict=True):
+    return Portal(settings=settings, apis=apis, components=components, findings=findings)
+
+
+def score_portal(portal: Portal) -> None:
+    """Score every API of the portal and evaluate the gates."""
+    settings = portal.settings.scorecard or ScorecardSettings()
+    scorecards = score_apis(portal.apis, settings)
+    for api, card in zip(portal.apis, scorecards, strict=True):
         api.scorecard = card
-    for api in apis:
+    portal.gate = evaluate_gates(scorecards, settings)
+
+
+def build_portal(settings: PortalSettings, cache: ReadingCache | None = None) -> Portal:
+    """Read every source, score every API, and log what was found.
+
+    Raises:
+        PortalError: on a mistake in the configuration (a missing spec, clashing ids).
+        SourceError: when a source cannot be made available (it names the source and why).
+    """
+    portal = read_portal(settings, cache)
+    score_portal(portal)
+    for api in portal.apis:
         for finding in api.findings:
             log.info(
                 "platform: %s: %s:%s %s",
@@ -204,21 +221,16 @@ def build_portal(settings: PortalSettings, cache: ReadingCache | None = None) ->
                 finding.location(),
                 finding.message,
             )
-    for source_name, finding in findings:
+        if api.scorecard is not None:
+            card = api.scorecard
+            log.info(
+                "platform: %s scores %d (%s, %s), %d findings",
+                card.api_id,
+                card.score,
+                card.grade,
+                card.level or "no level",
+                len(card.findings),
+            )
+    for source_name, finding in portal.findings:
         log.info("platform: catalog: %s:%s %s", source_name, finding.location(), finding.message)
-    for card in scorecards:
-        log.info(
-            "platform: %s scores %d (%s, %s), %d findings",
-            card.api_id,
-            card.score,
-            card.grade,
-            card.level or "no level",
-            len(card.findings),
-        )
-    return Portal(
-        settings=settings,
-        apis=apis,
-        components=components,
-        findings=findings,
-        gate=evaluate_gates(scorecards, scorecard_settings),
-    )
+    return portal
