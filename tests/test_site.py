@@ -381,3 +381,10 @@ def test_hostile_spec_search_index_is_harmless(hostile_site):
         assert "<img" not in doc["text"]
         assert "<script" not in doc["title"]
     assert "root:x:0:0" not in index
+
+
+def test_disabled_plugin_adds_nothing(tmp_path, three_repos):
+    three_repos["enabled"] = False
+    site = build_site(tmp_path, three_repos)
+    assert not (site.dir / "apis").exists()
+    assert not (site.dir / "scorecards.json").exists()

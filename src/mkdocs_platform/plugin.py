@@ -48,6 +48,8 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
         self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        # Nothing from an earlier serve rebuild may leak into this one.
+        self.portal, self.renderer, self.site = None, None, None
         if not self.config.enabled:
             return None
         settings = to_settings(self.config, config.config_file_path)
