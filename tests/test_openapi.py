@@ -443,3 +443,33 @@ def test_reading_cache_reuses_until_a_file_changes(tmp_path):
     assert second.document["paths"]["/pets"]["get"]["responses"]["200"]["content"][
         "application/json"
     ]["schema"] == {"type": "string"}
+
+
+def test_validation_findings_are_kept_on_disk_until_a_file_changes(tmp_path):
+    import json as json_module
+
+    spec = minimal_spec()
+    spec["paths"]["/pets"]["get"]["parameters"] = [
+        {"name": "limit", "in": "query", "schema": {"type": "integer", "default": "ten"}}
+    ]
+    write_files(tmp_path / "repo", {"openapi.yaml": spec})
+    store = tmp_path / "cache"
+    first = read_spec(tmp_path / "repo/openapi.yaml", tmp_path / "repo", BIG, validation_dir=store)
+    (stored,) = list(store.rglob("*.json"))
+    assert [f["pointer"] for f in json_module.loads(stored.read_text())] == [first.findings[0].pointer]
+    # A second reading answers from the cache: an entry edited by hand shows through.
+    edited = json_module.loads(stored.read_text())
+    edited[0]["message"] = "from the cache"
+    stored.write_text(json_module.dumps(edited))
+    second = read_spec(tmp_path / "repo/openapi.yaml", tmp_path / "repo", BIG, validation_dir=store)
+    assert [f.message for f in second.findings] == ["from the cache"]
+    # Any change to the spec's bytes is another key: the validator runs again.
+    (tmp_path / "repo/openapi.yaml").write_text((tmp_path / "repo/openapi.yaml").read_text() + "\n")
+    third = read_spec(tmp_path / "repo/openapi.yaml", tmp_path / "repo", BIG, validation_dir=store)
+    assert third.findings[0].message.startswith("the default value does not match")
+    assert len(list(store.rglob("*.json"))) == 2
+    # A damaged entry is validated again, never trusted.
+    for path in store.rglob("*.json"):
+        path.write_text("{not json")
+    fourth = read_spec(tmp_path / "repo/openapi.yaml", tmp_path / "repo", BIG, validation_dir=store)
+    assert fourth.findings[0].message.startswith("the default value does not match")

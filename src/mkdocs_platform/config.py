@@ -316,6 +316,7 @@ def to_settings(config: PlatformConfig, config_file_path: str | None) -> PortalS
         pages=config.pages,  # type: ignore[arg-type]
         group_by=config.group_by,  # type: ignore[arg-type]
         cache_dir=(config_dir / config.cache_dir).resolve(),
+        cache=config.cache,
         offline=config.offline,
         concurrency=config.concurrency,
         max_spec_size=config.max_spec_size,

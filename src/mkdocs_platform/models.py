@@ -137,6 +137,8 @@ class PortalSettings:
     """How the catalog groups APIs."""
     cache_dir: Path = Path(".cache/plugin/platform")
     """Where fetched sources and cached results live."""
+    cache: bool = True
+    """Keep validation results in `cache_dir` between builds."""
     offline: bool = False
     """Never touch the network."""
     concurrency: int = 4
@@ -145,6 +147,12 @@ class PortalSettings:
     """Files larger than this many bytes are a finding and are not loaded."""
     allow_hosts: tuple[str, ...] = ()
     """Hosts a `$ref` or catalog `$text` may fetch from."""
+
+    @property
+    def validation_dir(self) -> Path | None:
+        """Where validator findings are kept between builds, when caching is on."""
+        return self.cache_dir / "validation" if self.cache else None
+
     scorecard: ScorecardSettings | None = None
     """How APIs are scored; None for the defaults."""
     reports: ReportSettings = ReportSettings()

@@ -59,7 +59,12 @@ def _read_source(
         if spec.path.resolve() in described:
             continue
         reading = read_spec(
-            spec.path, source.root, settings.max_spec_size, settings.allow_hosts, cache
+            spec.path,
+            source.root,
+            settings.max_spec_size,
+            settings.allow_hosts,
+            cache,
+            settings.validation_dir,
         )
         if reading is None:
             log.info(

@@ -249,7 +249,11 @@ class _CatalogReader:
         if not path.is_file():
             return self.failed(entity, f"the definition {target!r} does not exist", document)
         reading = read_spec(
-            path, self.source.root, self.settings.max_spec_size, self.settings.allow_hosts
+            path,
+            self.source.root,
+            self.settings.max_spec_size,
+            self.settings.allow_hosts,
+            validation_dir=self.settings.validation_dir,
         )
         if reading is None:
             return self.failed(

@@ -12,7 +12,7 @@ from mkdocs_platform.openapi.document import bundle_spec
 from mkdocs_platform.openapi.loader import LoadedFile, LoadError, load_file
 from mkdocs_platform.openapi.model import ApiModel
 from mkdocs_platform.openapi.normalize import normalize
-from mkdocs_platform.openapi.validate import validate_document
+from mkdocs_platform.openapi.validation_cache import validate_cached
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,7 @@ def read_spec(
     max_size: int,
     allow_hosts: tuple[str, ...] = (),
     cache: ReadingCache | None = None,
+    validation_dir: Path | None = None,
 ) -> SpecReading | None:
     """Load, bundle, validate and normalize one spec file.
 
@@ -90,7 +91,7 @@ def read_spec(
     except LoadError as exc:
         reading = unloadable(path.relative_to(source_root).as_posix(), exc)
     else:
-        reading = read_loaded(loaded, source_root, max_size, allow_hosts)
+        reading = read_loaded(loaded, source_root, max_size, allow_hosts, validation_dir)
     if cache is not None:
         cache.put(key, reading, reading.files if reading is not None and reading.files else (path,))
     return reading
@@ -119,14 +120,20 @@ def read_loaded(
     source_root: Path,
     max_size: int,
     allow_hosts: tuple[str, ...] = (),
+    validation_dir: Path | None = None,
 ) -> SpecReading | None:
-    """Bundle, validate and normalize a parsed spec; None when it is not an OpenAPI document."""
+    """Bundle, validate and normalize a parsed spec; None when it is not an OpenAPI document.
+
+    `validation_dir` keeps validator findings on disk between builds.
+    """
     rel = loaded.path.relative_to(source_root).as_posix()
     if not is_openapi_document(loaded.data):
         return None
     document = bundle_spec(loaded, source_root, max_size, allow_hosts)
     findings = list(document.findings)
-    findings.extend(validate_document(document))
+    # URLs an allowed host served may change without any file here changing: not cached then.
+    cacheable = validation_dir if not allow_hosts else None
+    findings.extend(validate_cached(document, cacheable))
     reading = SpecReading(
         document=document.data,
         findings=findings,
