@@ -195,7 +195,7 @@ def test_local_path_wins_when_it_exists(tmp_path, remote):
     }
     site = build_site(tmp_path, plugin)
     assert _title(site) == "Local pets"
-    assert not (tmp_path / "cache").exists()
+    assert not (tmp_path / "cache" / "git").exists()  # nothing was fetched
     # The local checkout's own HEAD is shown, read without running git in it.
     assert site.article("apis/pets/index.html").select_one(".mp-commit")["title"] == remote.second
 
