@@ -456,7 +456,9 @@ def test_validation_findings_are_kept_on_disk_until_a_file_changes(tmp_path):
     store = tmp_path / "cache"
     first = read_spec(tmp_path / "repo/openapi.yaml", tmp_path / "repo", BIG, validation_dir=store)
     (stored,) = list(store.rglob("*.json"))
-    assert [f["pointer"] for f in json_module.loads(stored.read_text())] == [first.findings[0].pointer]
+    assert [f["pointer"] for f in json_module.loads(stored.read_text())] == [
+        first.findings[0].pointer
+    ]
     # A second reading answers from the cache: an entry edited by hand shows through.
     edited = json_module.loads(stored.read_text())
     edited[0]["message"] = "from the cache"
