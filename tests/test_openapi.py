@@ -12,7 +12,7 @@ from mkdocs_platform.openapi.document import bundle_spec
 from mkdocs_platform.openapi.loader import LoadError, load_file
 from mkdocs_platform.openapi.locate import from_pointer, to_pointer
 from mkdocs_platform.openapi.normalize import normalize
-from mkdocs_platform.openapi.schema import schema_facts, type_label
+from mkdocs_platform.openapi.schema import ref_name, schema_facts
 from mkdocs_platform.openapi.validate import validate_document
 
 from .conftest import minimal_spec, write_files
@@ -343,8 +343,8 @@ def test_swagger_2_body_form_and_security_are_normalized():
     assert create.anchor == "op-createitem"
     assert create.request_body is not None
     assert create.request_body.content[0].media_type == "application/json"
-    assert type_label(model, create.request_body.content[0].schema) == "Item"
-    assert type_label(model, create.responses[0].content[0].schema) == "Item"
+    assert ref_name(model, create.request_body.content[0].schema) == "Item"
+    assert ref_name(model, create.responses[0].content[0].schema) == "Item"
     assert upload.anchor == "op-post-upload"
     assert upload.request_body is not None
     assert upload.request_body.content[0].media_type == "multipart/form-data"

@@ -151,37 +151,3 @@ def schema_facts(api: ApiModel, schema: Any) -> SchemaFacts:
     if isinstance(resolved.get("examples"), list):
         facts.examples.extend(resolved["examples"])
     return facts
-
-
-def type_label(api: ApiModel, schema: Any, depth: int = 0) -> str:
-    """A short type for tables: `string (date-time)`, `array of Pet`, `Pet | null`."""
-    if schema is None:
-        return ""
-    facts = schema_facts(api, schema)
-    if facts.ref_name:
-        label = facts.ref_name
-    else:
-        resolved = resolve(api, schema)
-        label = ""
-        if isinstance(resolved, dict):
-            for combiner, joiner in (("oneOf", " | "), ("anyOf", " | "), ("allOf", " & ")):
-                parts = resolved.get(combiner)
-                if isinstance(parts, list) and parts and depth < 3:
-                    label = joiner.join(type_label(api, p, depth + 1) or "any" for p in parts[:4])
-                    if len(parts) > 4:
-                        label += joiner + "…"
-                    break
-        if not label:
-            names = []
-            for t in facts.types or ["any"]:
-                if t == "array" and isinstance(resolved, dict) and depth < 3:
-                    inner = type_label(api, resolved.get("items"), depth + 1) or "any"
-                    names.append(f"array of {inner}")
-                else:
-                    names.append(t)
-            label = " | ".join(names)
-            if facts.format:
-                label += f" ({facts.format})"
-    if facts.nullable:
-        label += " | null"
-    return label

@@ -7,7 +7,6 @@ and a webhooks page when it has webhooks.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -265,10 +264,3 @@ class Reference:
             groups.items(),
             key=lambda item: order.index(item[0]) if item[0] in order else len(order),
         )
-
-
-def operation_href_factory(pages: ApiPages, links: Any) -> Callable[[Operation], str]:
-    """`op -> URL` for pages outside the reference (the catalog, SDK pages)."""
-    return lambda op: str(
-        links.page(pages.operation_pages.get(op.anchor, pages.overview_uri), op.anchor)
-    )
