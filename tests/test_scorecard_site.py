@@ -110,6 +110,10 @@ def test_failed_gate_under_serve_is_logged_and_serving_goes_on(tmp_path, portal,
     build(config)
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert any("target level gold" in w for w in warnings)
+    # The dashboard shows it too, for whoever is looking at the served portal.
+    dashboard = (tmp_path / "site/apis/dashboard/index.html").read_text()
+    assert "A gate fails" in dashboard
+    assert "target level gold" in dashboard
 
 
 def test_rule_overrides_change_the_score(tmp_path, portal):
