@@ -475,3 +475,51 @@ def test_validation_findings_are_kept_on_disk_until_a_file_changes(tmp_path):
         path.write_text("{not json")
     fourth = read_spec(tmp_path / "repo/openapi.yaml", tmp_path / "repo", BIG, validation_dir=store)
     assert fourth.findings[0].message.startswith("the default value does not match")
+
+
+@pytest.fixture
+def schema_server(tmp_path):
+    """A local HTTP server: /pet.yaml is a schema; /moved redirects to another host name."""
+    import functools
+    import http.server
+    import threading
+
+    write_files(tmp_path / "www", {"pet.yaml": {"type": "object", "description": "SERVED-SCHEMA"}})
+
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def do_GET(self):
+            if self.path == "/moved":
+                self.send_response(302)
+                self.send_header(
+                    "Location", f"http://localhost:{self.server.server_address[1]}/pet.yaml"
+                )
+                self.end_headers()
+                return
+            super().do_GET()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Handler, directory=str(tmp_path / "www"))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_url_ref_on_an_allowed_host_is_fetched_but_not_through_a_redirect(tmp_path, schema_server):
+    spec = _external_spec()
+    media = spec["paths"]["/pets"]["get"]["responses"]["200"]["content"]["application/json"]
+    media["schema"] = {"$ref": f"{schema_server}/pet.yaml"}
+    write_files(tmp_path / "repo", {"openapi.yaml": spec})
+    reading = read_spec(tmp_path / "repo/openapi.yaml", tmp_path / "repo", BIG, ("127.0.0.1",))
+    assert "SERVED-SCHEMA" in json.dumps(reading.document)
+    assert not [f for f in reading.findings if f.rule == "oas-refs-resolve"]
+    media["schema"] = {"$ref": f"{schema_server}/moved"}
+    write_files(tmp_path / "repo", {"openapi.yaml": spec})
+    reading = read_spec(tmp_path / "repo/openapi.yaml", tmp_path / "repo", BIG, ("127.0.0.1",))
+    assert "SERVED-SCHEMA" not in json.dumps(reading.document)
+    (finding,) = [f for f in reading.findings if f.rule == "oas-refs-resolve"]
+    assert "redirects to 'localhost'" in finding.message

@@ -273,6 +273,14 @@ class _CatalogReader:
             )
         try:
             with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT) as response:  # noqa: S310 - allowed hosts only
+                final = (urllib.parse.urlsplit(response.geturl()).hostname or "").lower()
+                if final not in {h.lower() for h in self.settings.allow_hosts}:
+                    # A redirect must not carry the fetch to a host the user did not allow.
+                    return self.failed(
+                        entity,
+                        f"the definition {url} redirects to '{final}', which is not in allow_hosts",
+                        document,
+                    )
                 raw = response.read(self.settings.max_spec_size + 1)
         except (urllib.error.URLError, OSError, ValueError) as exc:
             return self.failed(

@@ -188,9 +188,16 @@ class _Bundler:
             return None
         try:
             with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
-                raw = response.read(self.max_size + 1)
+                final = (urllib.parse.urlsplit(response.geturl()).hostname or "").lower()
+                raw = response.read(self.max_size + 1) if final in self.allow_hosts else b""
         except (urllib.error.URLError, OSError, ValueError) as exc:
             self.ref_finding(f"the $ref {url} could not be fetched: {exc}", at)
+            return None
+        if final not in self.allow_hosts:
+            # A redirect must not carry the fetch to a host the user did not allow.
+            self.ref_finding(
+                f"the $ref {url} redirects to '{final}', which is not in allow_hosts", at
+            )
             return None
         if len(raw) > self.max_size:
             self.ref_finding(f"the $ref {url} is larger than max_spec_size", at)
