@@ -12,7 +12,7 @@ import re
 from typing import Any, Literal
 
 from mkdocs_platform.openapi.model import ApiModel, Example
-from mkdocs_platform.openapi.schema import resolve
+from mkdocs_platform.openapi.schema import merge_all_of, resolve
 
 Direction = Literal["request", "response"]
 
@@ -56,38 +56,6 @@ class _Builder:
         self.api = api
         self.direction = direction
 
-    def merged(self, schema: dict[str, Any], stack: tuple[int, ...]) -> dict[str, Any]:
-        parts = schema.get("allOf")
-        if not isinstance(parts, list) or not parts:
-            return schema
-        result: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
-        properties: dict[str, Any] = (
-            dict(schema.get("properties") or {})
-            if isinstance(schema.get("properties"), dict)
-            else {}
-        )
-        required = (
-            list(schema.get("required") or []) if isinstance(schema.get("required"), list) else []
-        )
-        for part in parts:
-            resolved = resolve(self.api, part)
-            if not isinstance(resolved, dict) or id(resolved) in stack:
-                continue
-            resolved = self.merged(resolved, (*stack, id(resolved)))
-            for key, value in resolved.items():
-                if key == "properties" and isinstance(value, dict):
-                    for name, prop in value.items():
-                        properties.setdefault(name, prop)
-                elif key == "required" and isinstance(value, list):
-                    required.extend(r for r in value if r not in required)
-                else:
-                    result.setdefault(key, value)
-        if properties:
-            result["properties"] = properties
-        if required:
-            result["required"] = required
-        return result
-
     def value(self, schema: Any, depth: int = 0, stack: tuple[int, ...] = ()) -> Any:
         resolved = resolve(self.api, schema)
         if not isinstance(resolved, dict):
@@ -95,7 +63,7 @@ class _Builder:
         if id(resolved) in stack or depth > MAX_DEPTH:
             return None
         stack = (*stack, id(resolved))
-        resolved = self.merged(resolved, stack)
+        resolved, _ = merge_all_of(self.api, resolved, frozenset(stack))
         for key in ("const", "example", "default"):
             if key in resolved:
                 return resolved[key]

@@ -151,3 +151,39 @@ def schema_facts(api: ApiModel, schema: Any) -> SchemaFacts:
     if isinstance(resolved.get("examples"), list):
         facts.examples.extend(resolved["examples"])
     return facts
+
+
+def merge_all_of(
+    api: ApiModel, schema: dict[str, Any], seen: frozenset[int] = frozenset()
+) -> tuple[dict[str, Any], list[str]]:
+    """`schema` with its `allOf` parts merged in (its own keywords win), and the names of the
+    named schemas it includes. `seen` holds the ids of schemas being merged, to stop cycles."""
+    parts = schema.get("allOf")
+    if not isinstance(parts, list) or not parts:
+        return schema, []
+    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    names: list[str] = []
+    for part in [*parts, {k: v for k, v in schema.items() if k in ("properties", "required")}]:
+        name = ref_name(api, part)
+        if name:
+            names.append(name)
+        resolved = resolve(api, part)
+        if not isinstance(resolved, dict) or id(resolved) in seen:
+            continue
+        resolved, inner = merge_all_of(api, resolved, seen | {id(resolved)})
+        names.extend(inner)
+        for key, value in resolved.items():
+            if key == "properties" and isinstance(value, dict):
+                properties.update(value)
+            elif key == "required" and isinstance(value, list):
+                required.extend(r for r in value if isinstance(r, str) and r not in required)
+            else:
+                merged.setdefault(key, value)
+    if properties:
+        merged["properties"] = properties
+        merged.setdefault("type", "object")
+    if required:
+        merged["required"] = required
+    return merged, names

@@ -15,7 +15,13 @@ import orjson
 from markupsafe import Markup, escape
 
 from mkdocs_platform.openapi.model import ApiModel, slugify
-from mkdocs_platform.openapi.schema import SchemaFacts, ref_name, resolve, schema_facts
+from mkdocs_platform.openapi.schema import (
+    SchemaFacts,
+    merge_all_of,
+    ref_name,
+    resolve,
+    schema_facts,
+)
 from mkdocs_platform.render.markdown import render_inline, render_markdown
 
 MAX_DEPTH = 12
@@ -148,40 +154,6 @@ class SchemaHtml:
 
     # -- trees ------------------------------------------------------------------------
 
-    def merged(
-        self, schema: dict[str, Any], seen: frozenset[int]
-    ) -> tuple[dict[str, Any], list[str]]:
-        """`schema` with its `allOf` parts merged in, and the names of named parts."""
-        parts = schema.get("allOf")
-        if not isinstance(parts, list) or not parts:
-            return schema, []
-        merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
-        properties: dict[str, Any] = {}
-        required: list[str] = []
-        names: list[str] = []
-        for part in [*parts, {k: v for k, v in schema.items() if k in ("properties", "required")}]:
-            name = ref_name(self.api, part)
-            if name:
-                names.append(name)
-            resolved = resolve(self.api, part)
-            if not isinstance(resolved, dict) or id(resolved) in seen:
-                continue
-            resolved, inner = self.merged(resolved, seen | {id(resolved)})
-            names.extend(inner)
-            for key, value in resolved.items():
-                if key == "properties" and isinstance(value, dict):
-                    properties.update(value)
-                elif key == "required" and isinstance(value, list):
-                    required.extend(r for r in value if isinstance(r, str) and r not in required)
-                else:
-                    merged.setdefault(key, value)
-        if properties:
-            merged["properties"] = properties
-            merged.setdefault("type", "object")
-        if required:
-            merged["required"] = required
-        return merged, names
-
     def tree(
         self,
         schema: Any,
@@ -204,7 +176,7 @@ class SchemaHtml:
         if depth >= MAX_DEPTH:
             return Markup('<p class="mp-truncated">Nested too deeply to show here.</p>')
         seen = seen | {id(resolved)}
-        resolved, includes = self.merged(resolved, seen)
+        resolved, includes = merge_all_of(self.api, resolved, seen)
         out: list[Markup] = []
         if includes:
             out.append(

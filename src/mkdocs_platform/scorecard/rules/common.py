@@ -57,3 +57,11 @@ def json_type_matches(value: Any, type_name: str) -> bool:
     if type_name == "null":
         return value is None
     return True  # an unknown type is the validator's business
+
+
+def path_templates(document: Any) -> list[str]:
+    """The path templates under `paths` (not its `x-` extensions), whatever shape it has."""
+    paths = document.get("paths") if isinstance(document, dict) else None
+    if not isinstance(paths, dict):
+        return []
+    return [p for p in paths if isinstance(p, str) and not p.startswith("x-")]

@@ -18,7 +18,7 @@ from mkdocs_platform.scorecard.context import CheckResult, RuleContext
 from mkdocs_platform.scorecard.examples import ExampleChecker, ExampleItem, media_examples
 from mkdocs_platform.scorecard.paths import PathIndex
 from mkdocs_platform.scorecard.registry import rule
-from mkdocs_platform.scorecard.rules.common import PATH_TEMPLATE, json_type_matches
+from mkdocs_platform.scorecard.rules.common import PATH_TEMPLATE, json_type_matches, path_templates
 
 VALIDATOR_RULES = frozenset({"oas-valid", "oas-parse"})
 """Rule ids the loading and validating stages give their findings."""
@@ -199,13 +199,8 @@ def path_params(ctx: RuleContext) -> CheckResult:
 def no_ambiguous_paths(ctx: RuleContext) -> CheckResult:
     """A path fails when an earlier one matches the same URLs and neither is more specific."""
     result = ctx.result()
-    paths = ctx.document.get("paths") if isinstance(ctx.document, dict) else None
-    if not isinstance(paths, dict):
-        return result
     earlier = PathIndex()
-    for path in paths:
-        if not isinstance(path, str) or path.startswith("x-"):
-            continue
+    for path in path_templates(ctx.document):
         clash = earlier.clash(path)
         if clash is None:
             result.succeed()

@@ -9,7 +9,7 @@ from typing import Any
 from mkdocs_platform.openapi.schema import ref_name, resolve
 from mkdocs_platform.scorecard.context import CheckResult, RuleContext
 from mkdocs_platform.scorecard.registry import rule
-from mkdocs_platform.scorecard.rules.common import PATH_TEMPLATE, is_status
+from mkdocs_platform.scorecard.rules.common import PATH_TEMPLATE, is_status, path_templates
 
 SDK_OPERATION_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-/]*\Z")
 """An operationId every generator turns into a method name, and that is safe in a URL."""
@@ -201,12 +201,7 @@ def servers(ctx: RuleContext) -> CheckResult:
 def path_hygiene(ctx: RuleContext) -> CheckResult:
     """No path ends in `/`, holds a `?` query, or starts a segment with an HTTP verb."""
     result = ctx.result()
-    paths = ctx.document.get("paths") if isinstance(ctx.document, dict) else None
-    if not isinstance(paths, dict):
-        return result
-    for path in paths:
-        if not isinstance(path, str) or path.startswith("x-"):
-            continue
+    for path in path_templates(ctx.document):
         problems = []
         if path.endswith("/") and path != "/":
             problems.append("ends with '/'")
@@ -300,12 +295,7 @@ def _kebab(segment: str) -> str:
 def paths_kebab_case(ctx: RuleContext) -> CheckResult:
     """Every literal segment of every path is lowercase letters, digits, `-` and `.`."""
     result = ctx.result()
-    paths = ctx.document.get("paths") if isinstance(ctx.document, dict) else None
-    if not isinstance(paths, dict):
-        return result
-    for path in paths:
-        if not isinstance(path, str) or path.startswith("x-"):
-            continue
+    for path in path_templates(ctx.document):
         bad = [
             segment
             for segment in path.split("/")
