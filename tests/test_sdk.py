@@ -23,7 +23,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from mkdocs_platform.mkdocs_adapter import _MkDocsLinks
-from mkdocs_platform.openapi.model import ApiModel, Operation
+from mkdocs_platform.models.api import ApiModel, Operation
+from mkdocs_platform.models.sdk import SdkLinks
 from mkdocs_platform.openapi.normalize import normalize
 from mkdocs_platform.render.sdk_pages import (
     SdkPage,
@@ -43,7 +44,7 @@ from mkdocs_platform.sdk import (
     sdk_api_id,
 )
 from mkdocs_platform.sdk.griffe_log import capture_griffe
-from mkdocs_platform.sdk.links import SdkLinks, name_key, resolve_method, stem, words
+from mkdocs_platform.sdk.links import name_key, resolve_method, stem, words
 from mkdocs_platform.sdk.rules import (
     SDK_RULES,
     SdkCheck,

@@ -12,16 +12,15 @@ import pytest
 import yaml
 
 from mkdocs_platform.models import Finding
+from mkdocs_platform.models.scorecard import Scorecard, Waiver
 from mkdocs_platform.scorecard import ScorecardSettings, build_report, evaluate_gates, score_apis
 from mkdocs_platform.scorecard.annotations import annotations
 from mkdocs_platform.scorecard.context import CheckResult
 from mkdocs_platform.scorecard.junit import build_junit, dumps_junit
 from mkdocs_platform.scorecard.report import load_schema
 from mkdocs_platform.scorecard.sarif import build_sarif
-from mkdocs_platform.scorecard.score import Scorecard
 from mkdocs_platform.scorecard.settings import SettingsError
 from mkdocs_platform.scorecard.waivers import (
-    Waiver,
     display_path,
     load_waivers,
     normalize_pointer,

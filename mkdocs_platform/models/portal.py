@@ -1,0 +1,262 @@
+"""Settings in, sources, spec files, catalog entities and APIs out: the portal's own values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from mkdocs_platform.models.api import ApiModel
+from mkdocs_platform.models.findings import Finding, Locate
+from mkdocs_platform.models.scorecard import GateResult, Scorecard
+from mkdocs_platform.models.sdk import SdkLinks, SdkModel
+
+if TYPE_CHECKING:
+    from mkdocs_platform.scorecard.settings import ScorecardSettings
+
+
+@dataclass(frozen=True)
+class SpecSelector:
+    """One item of a source's `specs`: a glob, optionally with a fixed API id."""
+
+    pattern: str
+    """Glob relative to the source root (`openapi/*.yaml`) or a plain path."""
+    api_id: str | None = None
+    """The API id to use for the file this item names."""
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    """What the user said about one source."""
+
+    name: str
+    """Slug naming the source."""
+    path: Path | None = None
+    """Absolute path of a local checkout."""
+    git: str | None = None
+    """Git URL to fetch when there is no local checkout."""
+    ref: str | None = None
+    """Branch, tag or commit of `git`."""
+    token_env: str | None = None
+    """Name of the environment variable holding an HTTPS token."""
+    specs: tuple[SpecSelector, ...] = ()
+    """Explicit spec files or globs; empty means the conventional names."""
+    exclude: tuple[str, ...] = ()
+    """Globs never searched."""
+    catalog: bool = True
+    """Whether to read `catalog-info.yaml` files."""
+    sdks: tuple[Mapping[str, Any], ...] = ()
+    """Python SDKs: `{path, package, api, docstring_style}` items, checked once the source is."""
+    view_url: str | None = None
+    """Template of a URL that shows a file at a commit."""
+    edit_url: str | None = None
+    """Template of a URL that edits a file on a branch."""
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """Machine-readable reports, as paths relative to the site folder (None: not written)."""
+
+    json: str | None = "scorecards.json"
+    """`scorecards.json` (DESIGN section 7)."""
+    sarif: str | None = None
+    """SARIF 2.1.0 for code scanning."""
+    junit: str | None = None
+    """JUnit XML for CI test tabs."""
+
+
+@dataclass(frozen=True)
+class PortalSettings:
+    """Everything the core needs, independent of the engine that runs it."""
+
+    sources: tuple[SourceSettings, ...]
+    """Where APIs come from."""
+    output: str = "apis"
+    """URL prefix of every generated page."""
+    nav_title: str = "APIs"
+    """Title of the navigation section."""
+    pages: Literal["tag", "operation"] = "tag"
+    """How the reference is split into pages."""
+    group_by: Literal["system", "owner", "none"] = "system"
+    """How the catalog groups APIs."""
+    cache_dir: Path = Path(".cache/plugin/platform")
+    """Where fetched sources and cached results live."""
+    cache: bool = True
+    """Keep validation results in `cache_dir` between builds."""
+    offline: bool = False
+    """Never touch the network."""
+    concurrency: int = 4
+    """How many sources or specs are worked on at once."""
+    max_spec_size: int = 64 * 1024 * 1024
+    """Files larger than this many bytes are a finding and are not loaded."""
+    allow_hosts: tuple[str, ...] = ()
+    """Hosts a `$ref` or catalog `$text` may fetch from."""
+
+    @property
+    def validation_dir(self) -> Path | None:
+        """Where validator findings are kept between builds, when caching is on."""
+        return self.cache_dir / "validation" if self.cache else None
+
+    scorecard: ScorecardSettings | None = None
+    """How APIs are scored; None for the defaults."""
+    reports: ReportSettings = ReportSettings()
+    """Which reports to write."""
+
+
+@dataclass(frozen=True)
+class Source:
+    """A source ready to read: a directory on disk and what is known of its origin."""
+
+    settings: SourceSettings
+    """What the user configured."""
+    root: Path
+    """Absolute path of the checkout."""
+    commit: str | None = None
+    """The commit checked out, for git sources."""
+    branch: str | None = None
+    """The branch built, when the ref is a branch."""
+    stale: bool = False
+    """True when the checkout is an older one because fetching failed."""
+    stale_reason: str = ""
+    """Why fetching failed, for the notice on its pages."""
+    view_template: str | None = None
+    """URL template showing a file at a commit (`{commit}`, `{ref}`, `{path}`)."""
+    edit_template: str | None = None
+    """URL template editing a file on the branch (`{ref}`, `{path}`)."""
+    line_template: str = ""
+    """Fragment of a view URL showing one line (`#L{line}`), when the host form is known."""
+
+    @property
+    def name(self) -> str:
+        return self.settings.name
+
+
+@dataclass(frozen=True)
+class SpecFile:
+    """A spec file found in a source, before it is loaded."""
+
+    source: Source
+    """The source it lives in."""
+    path: Path
+    """Absolute path of the file."""
+    api_id: str | None = None
+    """An id the user fixed for it, if any."""
+
+    @property
+    def rel_path(self) -> str:
+        """The path relative to the source root, with forward slashes."""
+        return self.path.relative_to(self.source.root).as_posix()
+
+
+@dataclass(frozen=True)
+class CatalogEntity:
+    """A Backstage catalog entity (`kind: API` or `kind: Component`) as read from its file."""
+
+    kind: str
+    """`API` or `Component`."""
+    name: str
+    """`metadata.name`, lowercased."""
+    file: str
+    """Path of the catalog file, relative to its source's root."""
+    line: int
+    """1-based line where the entity's document starts."""
+    title: str = ""
+    description: str = ""
+    owner: str = ""
+    """`spec.owner`, as written (`group:payments-team` or `payments-team`)."""
+    lifecycle: str = ""
+    system: str = ""
+    tags: tuple[str, ...] = ()
+    links: tuple[tuple[str, str], ...] = ()
+    """(title, url) pairs from `metadata.links`."""
+    provides: tuple[str, ...] = ()
+    """For components: the APIs they provide (`spec.providesApis`)."""
+    consumes: tuple[str, ...] = ()
+    """For components: the APIs they consume (`spec.consumesApis`)."""
+    source: str = ""
+    """Name of the source the file is in."""
+
+
+@dataclass
+class ApiEntry:
+    """One API of the portal: where it comes from, what loading it gave, and its findings."""
+
+    id: str
+    """The API id (DESIGN section 7): used in URLs and reports."""
+    source: Source
+    """The source it lives in."""
+    spec_path: str
+    """Path of its spec file relative to the source root."""
+    model: ApiModel | None = None
+    """The normalized model, or None when the spec could not be loaded."""
+    document: object | None = None
+    """The spec as loaded (external `$ref`s bundled in), for download."""
+    findings: list[Finding] = field(default_factory=list)
+    """Every problem found, located."""
+    catalog: CatalogEntity | None = None
+    """The catalog entity describing the API, when a `catalog-info.yaml` does."""
+    providers: list[CatalogEntity] = field(default_factory=list)
+    """Components that provide the API."""
+    consumers: list[CatalogEntity] = field(default_factory=list)
+    """Components that consume the API."""
+    locate: Locate | None = field(default=None, repr=False, compare=False)
+    """Where a place of the spec was written, for findings about it."""
+    sdks: list[SdkModel] = field(default_factory=list, repr=False, compare=False)
+    """The API's Python SDKs, as read by griffe."""
+    sdk_links: SdkLinks | None = field(default=None, repr=False, compare=False)
+    """Which SDK methods call which operations, when the API has SDKs."""
+    scorecard: Scorecard | None = field(default=None, repr=False, compare=False)
+    """The API's scorecard, once scored."""
+
+    @property
+    def owner(self) -> str:
+        """The owner from the catalog, else the spec's `x-owner`, else ''."""
+        if self.catalog is not None and self.catalog.owner:
+            return self.catalog.owner
+        if self.model is not None:
+            owner = self.model.extensions.get("x-owner")
+            if isinstance(owner, str):
+                return owner
+        return ""
+
+    @property
+    def lifecycle(self) -> str:
+        return self.catalog.lifecycle if self.catalog is not None else ""
+
+    @property
+    def system(self) -> str:
+        return self.catalog.system if self.catalog is not None else ""
+
+    @property
+    def loaded(self) -> bool:
+        return self.model is not None
+
+    @property
+    def valid(self) -> bool:
+        """Loaded, and no `structure` finding."""
+        return self.loaded and not any(f.finding_class == "structure" for f in self.findings)
+
+    @property
+    def title(self) -> str:
+        if self.catalog is not None and self.catalog.title:
+            return self.catalog.title
+        if self.model is not None and self.model.title:
+            return self.model.title
+        return self.id
+
+
+@dataclass
+class Portal:
+    """The result of the core pipeline: every API, ready to render."""
+
+    settings: PortalSettings
+    """The settings it was built with."""
+    apis: list[ApiEntry]
+    """Every API, sorted by id."""
+    components: list[CatalogEntity] = field(default_factory=list)
+    """Every catalog component (services that provide or consume APIs)."""
+    findings: list[tuple[str, Finding]] = field(default_factory=list)
+    """Problems not tied to one API (catalog files), with the name of their source."""
+    gate: GateResult | None = None
+    """Whether the configured gates fail."""

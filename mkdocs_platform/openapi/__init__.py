@@ -1,0 +1,160 @@
+"""Loading, validating and normalizing OpenAPI documents."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mkdocs_platform.models import Finding, Locate
+from mkdocs_platform.models.api import ApiModel
+from mkdocs_platform.openapi.document import bundle_spec
+from mkdocs_platform.openapi.loader import LoadedFile, LoadError, load_file
+from mkdocs_platform.openapi.normalize import normalize
+from mkdocs_platform.openapi.validation_cache import validate_cached
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SpecReading:
+    """What reading one spec file gave."""
+
+    model: ApiModel | None = None
+    """The normalized model; None when the file could not be loaded."""
+    document: Any = None
+    """The bundled document."""
+    findings: list[Finding] = field(default_factory=list)
+    """Every problem met, located."""
+    files: tuple[Path, ...] = ()
+    """Every local file the reading depends on."""
+    locate: Locate | None = field(default=None, repr=False)
+    """Where a place of the bundled document was written."""
+
+
+def _stamp(path: Path) -> tuple[str, int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (str(path), -1, -1)
+    return (str(path), stat.st_size, stat.st_mtime_ns)
+
+
+class ReadingCache:
+    """Readings kept across `mkdocs serve` rebuilds, reused while none of their files changed."""
+
+    def __init__(self) -> None:
+        self._entries: dict[
+            tuple[object, ...], tuple[SpecReading | None, tuple[tuple[str, int, int], ...]]
+        ] = {}
+
+    def get(self, key: tuple[object, ...]) -> tuple[bool, SpecReading | None]:
+        entry = self._entries.get(key)
+        if entry is None:
+            return False, None
+        reading, stamps = entry
+        if all(_stamp(Path(stamp[0])) == stamp for stamp in stamps):
+            return True, reading
+        return False, None
+
+    def put(
+        self, key: tuple[object, ...], reading: SpecReading | None, files: tuple[Path, ...]
+    ) -> None:
+        self._entries[key] = (reading, tuple(_stamp(p) for p in files))
+
+
+def is_openapi_document(data: Any) -> bool:
+    """Whether parsed data declares itself OpenAPI (`openapi`) or Swagger (`swagger`)."""
+    return isinstance(data, dict) and ("openapi" in data or "swagger" in data)
+
+
+def read_spec(
+    path: Path,
+    source_root: Path,
+    max_size: int,
+    allow_hosts: tuple[str, ...] = (),
+    cache: ReadingCache | None = None,
+    validation_dir: Path | None = None,
+) -> SpecReading | None:
+    """Load, bundle, validate and normalize one spec file.
+
+    Returns None when the file parses but is not an OpenAPI document.
+    """
+    key = (str(path), str(source_root), max_size, allow_hosts)
+    if cache is not None:
+        found, reading = cache.get(key)
+        if found:
+            return reading
+    try:
+        loaded = load_file(path, max_size)
+    except LoadError as exc:
+        reading = unloadable(path.relative_to(source_root).as_posix(), exc)
+    else:
+        reading = read_loaded(loaded, source_root, max_size, allow_hosts, validation_dir)
+    if cache is not None:
+        cache.put(key, reading, reading.files if reading is not None and reading.files else (path,))
+    return reading
+
+
+def unloadable(rel: str, error: LoadError, line_offset: int = 0) -> SpecReading:
+    """The reading of a spec that could not be parsed: one located finding."""
+    return SpecReading(
+        findings=[
+            Finding(
+                rule="oas-parse",
+                severity="error",
+                finding_class="structure",
+                message=f"the spec cannot be loaded: {error.message}",
+                file=rel,
+                line=(error.line or 1) + line_offset,
+                column=error.column,
+                pointer="#",
+            )
+        ]
+    )
+
+
+def read_loaded(
+    loaded: LoadedFile,
+    source_root: Path,
+    max_size: int,
+    allow_hosts: tuple[str, ...] = (),
+    validation_dir: Path | None = None,
+) -> SpecReading | None:
+    """Bundle, validate and normalize a parsed spec; None when it is not an OpenAPI document.
+
+    `validation_dir` keeps validator findings on disk between builds.
+    """
+    rel = loaded.path.relative_to(source_root).as_posix()
+    if not is_openapi_document(loaded.data):
+        return None
+    document = bundle_spec(loaded, source_root, max_size, allow_hosts)
+    findings = list(document.findings)
+    # URLs an allowed host served may change without any file here changing: not cached then.
+    cacheable = validation_dir if not allow_hosts else None
+    findings.extend(validate_cached(document, cacheable))
+    reading = SpecReading(
+        document=document.data,
+        findings=findings,
+        files=tuple(document.files),
+        locate=lambda tokens: document.where(list(tokens)),
+    )
+    try:
+        reading.model = normalize(document.data)
+    except Exception as exc:
+        log.debug("normalizing %s failed", rel, exc_info=True)
+        findings.append(
+            Finding(
+                rule="oas-parse",
+                severity="error",
+                finding_class="tool",
+                message=(
+                    f"the document could not be read into the portal's model ({type(exc).__name__})"
+                ),
+                file=rel,
+                line=1,
+                pointer="#",
+            )
+        )
+    return reading

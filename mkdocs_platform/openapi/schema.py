@@ -1,0 +1,189 @@
+"""Reading JSON Schemas from any OpenAPI version through one set of questions.
+
+`nullable: true` (3.0), `x-nullable` (2.0) and `type: [..., "null"]` (3.1) all answer
+`nullable`; boolean and numeric `exclusiveMinimum` both become a bound; and so on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mkdocs_platform.models.api import ApiModel
+from mkdocs_platform.openapi.document import is_missing, resolve_tokens
+from mkdocs_platform.openapi.locate import from_pointer
+
+_CONSTRAINTS = (
+    ("minLength", "min length"),
+    ("maxLength", "max length"),
+    ("pattern", "pattern"),
+    ("minItems", "min items"),
+    ("maxItems", "max items"),
+    ("minProperties", "min properties"),
+    ("maxProperties", "max properties"),
+    ("multipleOf", "multiple of"),
+)
+
+
+@dataclass
+class SchemaFacts:
+    """What a schema says about a value, version differences resolved."""
+
+    types: list[str] = field(default_factory=list)
+    nullable: bool = False
+    format: str = ""
+    """`format`, or for 3.1 strings holding a document, its `contentMediaType`."""
+    ref_name: str | None = None
+    """The named schema this one is (`Pet`), when it is a `$ref` to one."""
+    constraints: list[tuple[str, str]] = field(default_factory=list)
+    """(label, value) pairs: `("≥", "0")`, `("max length", "64")`..."""
+    enum: list[Any] = field(default_factory=list)
+    has_default: bool = False
+    default: Any = None
+    has_const: bool = False
+    const: Any = None
+    read_only: bool = False
+    write_only: bool = False
+    deprecated: bool = False
+    title: str = ""
+    description: str = ""
+    examples: list[Any] = field(default_factory=list)
+
+
+def ref_name(api: ApiModel, schema: Any) -> str | None:
+    """The name of the named schema `schema` refers to, if it is such a `$ref`."""
+    if not isinstance(schema, dict):
+        return None
+    ref = schema.get("$ref")
+    if not isinstance(ref, str) or not ref.startswith("#"):
+        return None
+    tokens = from_pointer(ref)
+    prefix = api.schema_prefix
+    if len(tokens) == len(prefix) + 1 and tuple(tokens[: len(prefix)]) == prefix:
+        return tokens[-1]
+    return None
+
+
+def resolve(api: ApiModel, schema: Any, hops: int = 16) -> Any:
+    """Follow `$ref`s to the schema they name; an unresolvable one gives `{}`."""
+    while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and hops > 0:
+        ref = schema["$ref"]
+        if not ref.startswith("#"):
+            return {}
+        target = resolve_tokens(api.document, from_pointer(ref))
+        if is_missing(target):
+            return {}
+        schema = target
+        hops -= 1
+    return schema if isinstance(schema, (dict, bool)) else {}
+
+
+def _bound(
+    schema: dict[str, Any], key: str, exclusive_key: str, inclusive: str, exclusive: str
+) -> list[tuple[str, str]]:
+    result = []
+    exclusive_value = schema.get(exclusive_key)
+    if key in schema:
+        sign = exclusive if exclusive_value is True else inclusive
+        result.append((sign, _text(schema[key])))
+    if isinstance(exclusive_value, (int, float)) and not isinstance(exclusive_value, bool):
+        result.append((exclusive, _text(exclusive_value)))
+    return result
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    return str(value)
+
+
+def schema_facts(api: ApiModel, schema: Any) -> SchemaFacts:
+    """The facts of a schema (after following a top-level `$ref`)."""
+    name = ref_name(api, schema)
+    resolved = resolve(api, schema)
+    facts = SchemaFacts(ref_name=name)
+    if not isinstance(resolved, dict):
+        if resolved is False:
+            facts.types = ["never"]
+        return facts
+    raw_type = resolved.get("type")
+    if isinstance(raw_type, list):
+        facts.types = [str(t) for t in raw_type if t != "null"]
+        facts.nullable = "null" in raw_type
+    elif isinstance(raw_type, str):
+        facts.types = [raw_type] if raw_type != "null" else []
+        facts.nullable = raw_type == "null"
+    if resolved.get("nullable") is True or resolved.get("x-nullable") is True:
+        facts.nullable = True
+    if not facts.types:
+        # Infer what the schema's own keywords imply, as readers of the spec do.
+        if "properties" in resolved or "additionalProperties" in resolved:
+            facts.types = ["object"]
+        elif "items" in resolved:
+            facts.types = ["array"]
+    facts.format = str(resolved.get("format") or resolved.get("contentMediaType") or "")
+    facts.constraints = [
+        *_bound(resolved, "minimum", "exclusiveMinimum", "≥", ">"),
+        *_bound(resolved, "maximum", "exclusiveMaximum", "≤", "<"),
+    ]
+    facts.constraints.extend(
+        (label, _text(resolved[key])) for key, label in _CONSTRAINTS if key in resolved
+    )
+    if resolved.get("uniqueItems") is True:
+        facts.constraints.append(("unique items", "yes"))
+    enum = resolved.get("enum")
+    if isinstance(enum, list):
+        facts.enum = enum
+    if "default" in resolved:
+        facts.has_default, facts.default = True, resolved["default"]
+    if "const" in resolved:
+        facts.has_const, facts.const = True, resolved["const"]
+    facts.read_only = resolved.get("readOnly") is True
+    facts.write_only = resolved.get("writeOnly") is True
+    facts.deprecated = resolved.get("deprecated") is True
+    facts.title = str(resolved.get("title") or "") if isinstance(resolved.get("title"), str) else ""
+    description = resolved.get("description")
+    facts.description = description if isinstance(description, str) else ""
+    if "example" in resolved:
+        facts.examples.append(resolved["example"])
+    if isinstance(resolved.get("examples"), list):
+        facts.examples.extend(resolved["examples"])
+    return facts
+
+
+def merge_all_of(
+    api: ApiModel, schema: dict[str, Any], seen: frozenset[int] = frozenset()
+) -> tuple[dict[str, Any], list[str]]:
+    """`schema` with its `allOf` parts merged in (its own keywords win), and the names of the
+    named schemas it includes. `seen` holds the ids of schemas being merged, to stop cycles."""
+    parts = schema.get("allOf")
+    if not isinstance(parts, list) or not parts:
+        return schema, []
+    merged: dict[str, Any] = {k: v for k, v in schema.items() if k != "allOf"}
+    properties: dict[str, Any] = {}
+    required: list[str] = []
+    names: list[str] = []
+    for part in [*parts, {k: v for k, v in schema.items() if k in ("properties", "required")}]:
+        name = ref_name(api, part)
+        if name:
+            names.append(name)
+        resolved = resolve(api, part)
+        if not isinstance(resolved, dict) or id(resolved) in seen:
+            continue
+        resolved, inner = merge_all_of(api, resolved, seen | {id(resolved)})
+        names.extend(inner)
+        for key, value in resolved.items():
+            if key == "properties" and isinstance(value, dict):
+                properties.update(value)
+            elif key == "required" and isinstance(value, list):
+                required.extend(r for r in value if isinstance(r, str) and r not in required)
+            else:
+                merged.setdefault(key, value)
+    if properties:
+        merged["properties"] = properties
+        merged.setdefault("type", "object")
+    if required:
+        merged["required"] = required
+    return merged, names

@@ -1,0 +1,241 @@
+"""The core pipeline: settings in, a `Portal` of located, validated, normalized APIs out."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from mkdocs_platform.discovery.catalog import SourceCatalog, read_catalog, relate
+from mkdocs_platform.discovery.ids import RESERVED_IDS, default_api_id
+from mkdocs_platform.discovery.specs import find_spec_files, missing_explicit_specs, walk_files
+from mkdocs_platform.models import ApiEntry, CatalogEntity, Finding, Portal, PortalSettings, Source
+from mkdocs_platform.models.api import slugify
+from mkdocs_platform.openapi import ReadingCache, SpecReading, read_spec
+from mkdocs_platform.scorecard import ScorecardSettings, evaluate_gates, score_apis
+from mkdocs_platform.sdk import SdkSettings, link_operations, load_sdk, sdk_api_id
+from mkdocs_platform.sources import resolve_sources
+
+log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
+
+
+class PortalError(Exception):
+    """A mistake the user must fix before the portal can be built; the message says which."""
+
+
+@dataclass
+class _SourceResult:
+    apis: list[ApiEntry] = field(default_factory=list)
+    components: list[CatalogEntity] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _entry(source: Source, spec_path: str, reading: SpecReading, api_id: str = "") -> ApiEntry:
+    return ApiEntry(
+        id=api_id,
+        source=source,
+        spec_path=spec_path,
+        model=reading.model,
+        document=reading.document,
+        findings=reading.findings,
+        locate=reading.locate,
+    )
+
+
+def _read_source(
+    source: Source, settings: PortalSettings, cache: ReadingCache | None
+) -> _SourceResult:
+    missing = missing_explicit_specs(source)
+    if missing:
+        raise PortalError(
+            f"source '{source.name}': the spec {missing[0]!r} named in 'specs' does not exist"
+        )
+    files = walk_files(source)
+    catalog = read_catalog(source, settings, files) if source.settings.catalog else SourceCatalog()
+    # A spec the catalog describes appears once, under the catalog's id.
+    described = {api.definition.resolve() for api in catalog.apis if api.definition is not None}
+    result = _SourceResult(components=catalog.components, findings=catalog.findings)
+    discovered: list[tuple[str | None, ApiEntry]] = []
+    for spec in find_spec_files(source, files):
+        if spec.path.resolve() in described:
+            continue
+        reading = read_spec(
+            spec.path,
+            source.root,
+            settings.max_spec_size,
+            settings.allow_hosts,
+            cache,
+            settings.validation_dir,
+        )
+        if reading is None:
+            log.info(
+                "platform: source '%s': %s has no top-level 'openapi' or 'swagger' key; "
+                "it is not an API",
+                source.name,
+                spec.rel_path,
+            )
+            continue
+        discovered.append((spec.api_id, _entry(source, spec.rel_path, reading)))
+    only = len(discovered) + len(catalog.apis) == 1
+    for fixed_id, entry in discovered:
+        entry.id = fixed_id or default_api_id(source.name, entry.spec_path, only)
+        result.apis.append(entry)
+    for api in catalog.apis:
+        path = (
+            api.definition.relative_to(source.root).as_posix()
+            if api.definition
+            else api.entity.file
+        )
+        entry = _entry(source, path, api.reading, slugify(api.entity.name))
+        entry.catalog = api.entity
+        result.apis.append(entry)
+    return result
+
+
+def _drop_duplicate_entities(results: list[_SourceResult]) -> None:
+    """Two catalog entities with one kind and name: the later one is a finding, not an entity."""
+    seen: dict[tuple[str, str], CatalogEntity] = {}
+    for result in results:
+        kept_apis = []
+        for api in result.apis:
+            entity = api.catalog
+            first = seen.get(("API", entity.name)) if entity is not None else None
+            if entity is not None and first is not None:
+                result.findings.append(_duplicate(entity, first))
+                continue
+            if entity is not None:
+                seen[("API", entity.name)] = entity
+            kept_apis.append(api)
+        result.apis = kept_apis
+        kept_components = []
+        for component in result.components:
+            first = seen.get(("Component", component.name))
+            if first is not None:
+                result.findings.append(_duplicate(component, first))
+                continue
+            seen[("Component", component.name)] = component
+            kept_components.append(component)
+        result.components = kept_components
+
+
+def _duplicate(entity: CatalogEntity, first: CatalogEntity) -> Finding:
+    return Finding(
+        rule="catalog",
+        severity="warn",
+        finding_class="catalog",
+        message=f"the {entity.kind} '{entity.name}' is defined twice; the one in "
+        f"{first.source}:{first.file}:{first.line} is used and this one is ignored",
+        file=entity.file,
+        line=entity.line,
+    )
+
+
+def _check_ids(apis: list[ApiEntry]) -> None:
+    seen: dict[str, ApiEntry] = {}
+    for entry in apis:
+        where = f"{entry.source.name}:{entry.spec_path}"
+        if entry.id in RESERVED_IDS or not entry.id:
+            raise PortalError(
+                f"source '{entry.source.name}': the API in {entry.spec_path} would get the id "
+                f"'{entry.id}', which is reserved or empty; give it another with a specs item "
+                "{path: ..., id: ...}"
+            )
+        other = seen.get(entry.id)
+        if other is not None:
+            raise PortalError(
+                f"two APIs have the id '{entry.id}': {other.source.name}:{other.spec_path} and "
+                f"{where}; give one of them another id with a specs item {{path: ..., id: ...}}"
+            )
+        seen[entry.id] = entry
+
+
+def _attach_sdks(sources: list[Source], results: list[_SourceResult], apis: list[ApiEntry]) -> None:
+    """Load every source's SDKs into the APIs they belong to, and link them to operations."""
+    by_id = {api.id: api for api in apis}
+    for source, result in zip(sources, results, strict=True):
+        own_ids = [api.id for api in result.apis]
+        for item in source.settings.sdks:
+            try:
+                sdk_settings = SdkSettings.from_config(item, source.root)
+            except ValueError as exc:
+                raise PortalError(f"source '{source.name}': {exc}") from None
+            api_id = sdk_api_id(sdk_settings, own_ids)
+            api = by_id.get(api_id) if api_id else None
+            if api is None:
+                raise PortalError(
+                    f"source '{source.name}': the SDK {sdk_settings.package} belongs to no API; "
+                    f"set its 'api' to one of: {', '.join(sorted(by_id)) or 'none'}"
+                )
+            sdk = load_sdk(sdk_settings, source.root)
+            api.sdks.append(sdk)
+            api.findings.extend(sdk.findings)
+    for api in apis:
+        if api.sdks and api.model is not None:
+            api.sdk_links = link_operations(api.model, api.sdks, api.spec_path, api.locate)
+            api.findings.extend(api.sdk_links.findings)
+
+
+def read_portal(settings: PortalSettings, cache: ReadingCache | None = None) -> Portal:
+    """Every API of every source, read, related and checked for consistency; not yet scored.
+
+    `cache` keeps readings of unchanged files between builds (`mkdocs serve`).
+
+    Raises:
+        PortalError: on a mistake in the configuration (a missing spec, clashing ids).
+        SourceError: when a source cannot be made available (it names the source and why).
+    """
+    sources = resolve_sources(settings)
+    results = [_read_source(source, settings, cache) for source in sources]
+    _drop_duplicate_entities(results)
+    apis = sorted((api for result in results for api in result.apis), key=lambda e: e.id)
+    _check_ids(apis)
+    _attach_sdks(sources, results, apis)
+    components = [c for result in results for c in result.components]
+    findings: list[tuple[str, Finding]] = [
+        (source.name, f)
+        for source, result in zip(sources, results, strict=True)
+        for f in result.findings
+    ]
+    findings.extend((component.source, finding) for component, finding in relate(apis, components))
+    return Portal(settings=settings, apis=apis, components=components, findings=findings)
+
+
+def score_portal(portal: Portal) -> None:
+    """Score every API of the portal and evaluate the gates."""
+    settings = portal.settings.scorecard or ScorecardSettings()
+    scorecards = score_apis(portal.apis, settings)
+    for api, card in zip(portal.apis, scorecards, strict=True):
+        api.scorecard = card
+    portal.gate = evaluate_gates(scorecards, settings)
+
+
+def build_portal(settings: PortalSettings, cache: ReadingCache | None = None) -> Portal:
+    """Read every source, score every API, and log what was found.
+
+    Raises:
+        PortalError: on a mistake in the configuration (a missing spec, clashing ids).
+        SourceError: when a source cannot be made available (it names the source and why).
+    """
+    portal = read_portal(settings, cache)
+    score_portal(portal)
+    for api in portal.apis:
+        for finding in api.findings:
+            log.info(
+                "platform: %s: %s:%s %s",
+                api.id,
+                api.source.name,
+                finding.location(),
+                finding.message,
+            )
+        if api.scorecard is not None:
+            card = api.scorecard
+            log.info(
+                "platform: %s scores %d (%s, %s), %d findings",
+                card.api_id,
+                card.score,
+                card.grade,
+                card.level or "no level",
+                len(card.findings),
+            )
+    for source_name, finding in portal.findings:
+        log.info("platform: catalog: %s:%s %s", source_name, finding.location(), finding.message)
+    return portal

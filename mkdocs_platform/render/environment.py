@@ -1,0 +1,37 @@
+"""The Jinja environment every portal template renders in.
+
+Autoescaping is on: a spec string reaches a page escaped unless a filter made it safe HTML
+(`md` and `inline` sanitize CommonMark with an allow-list).
+"""
+
+from __future__ import annotations
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from mkdocs_platform.models.api import slugify
+from mkdocs_platform.render.markdown import render_inline, render_markdown, safe_url
+from mkdocs_platform.render.schemas import json_text
+from mkdocs_platform.scorecard.score import SCORING_VERSION, grade_of
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("mkdocs_platform.render", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = render_markdown
+    env.filters["inline"] = render_inline
+    env.filters["json"] = json_text
+    env.filters["scalar"] = lambda value: value if isinstance(value, str) else json_text(value)
+    env.filters["slug"] = slugify
+    env.globals["safe_url"] = safe_url
+    env.globals["grade_of"] = lambda score: grade_of(int(score))
+    env.globals["scoring_version"] = SCORING_VERSION
+    return env
+
+
+ENV = _environment()
+"""The one environment: templates are compiled once per process."""

@@ -1,0 +1,316 @@
+"""Copy-paste request samples (curl and Python) for an operation, and highlighted code blocks.
+
+Every value from the spec is quoted for the language it lands in (`shlex.quote` for the shell,
+`repr` for Python): a reader who pastes a sample runs only the request, whatever the spec says.
+Secrets are read from environment variables named after the security scheme.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import urllib.parse
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from mkdocs_platform.models.api import ApiModel, Operation, Parameter, SecurityScheme
+from mkdocs_platform.openapi.examples import example_value, first_example
+
+FALLBACK_SERVER = "https://api.example.com"
+
+_ENV_SAFE = re.compile(r"[^A-Z0-9]+")
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One request sample."""
+
+    label: str
+    """Tab label (`curl`, `Python`)."""
+    language: str
+    """Pygments lexer name."""
+    code: str
+
+
+@dataclass
+class _Request:
+    method: str
+    url: str
+    query: list[tuple[str, str]]
+    headers: list[tuple[str, str]]
+    cookies: list[tuple[str, str]]
+    basic_auth: bool
+    body_type: str | None
+    body: Any
+    env: list[str]
+    """Environment variables the sample reads, in order."""
+
+
+MAX_HIGHLIGHTED = 4096
+"""Longer code (large example payloads) is shown plain: a span per token in thousands of
+examples is most of the HTML of a large API, and costs the search index time to read."""
+
+
+def highlight(code: str, language: str) -> Markup:
+    """Code as Material/Pygments-highlighted HTML (plain escaped text if Pygments is missing).
+
+    The block is left out of the site's search: samples and payloads are not what people search
+    for, and the operation's path, id and summary are indexed from its heading.
+    """
+    if len(code) > MAX_HIGHLIGHTED:
+        return Markup(
+            '<div class="language-{} highlight" data-search-exclude>'
+            "<pre><code>{}</code></pre></div>"
+        ).format(language, code)
+    try:
+        from pygments import highlight as pygmentize
+        from pygments.formatters import HtmlFormatter
+        from pygments.lexers import get_lexer_by_name
+        from pygments.util import ClassNotFound
+    except ImportError:  # pragma: no cover - Pygments comes with mkdocs-material
+        body = escape(code)
+    else:
+        try:
+            lexer = get_lexer_by_name(language)
+        except ClassNotFound:
+            body = escape(code)
+        else:
+            # Pygments escapes the text it tokenizes.
+            body = Markup(pygmentize(code, lexer, HtmlFormatter(nowrap=True)))  # noqa: S704
+    return Markup(
+        '<div class="language-{} highlight" data-search-exclude>'
+        "<pre><span></span><code>{}</code></pre></div>"
+    ).format(language, body)
+
+
+def _env_name(text: str) -> str:
+    return _ENV_SAFE.sub("_", text.upper()).strip("_") or "TOKEN"
+
+
+def _server_url(api: ApiModel, op: Operation) -> str:
+    servers = op.servers or api.servers
+    if not servers:
+        return FALLBACK_SERVER
+    server = servers[0]
+    url = server.url
+    for variable in server.variables:
+        url = url.replace(
+            "{" + variable.name + "}",
+            variable.default or (variable.enum[0] if variable.enum else ""),
+        )
+    if url.startswith("/"):
+        url = FALLBACK_SERVER + url
+    elif "://" not in url:
+        url = "https://" + url
+    return url.rstrip("/")
+
+
+def _parameter_value(api: ApiModel, parameter: Parameter) -> str:
+    found, value = first_example(parameter.examples)
+    if not found:
+        value = example_value(api, parameter.schema)
+    if value is None:
+        return parameter.name
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _auth(api: ApiModel, op: Operation, request: _Request) -> None:
+    requirements = op.security if op.security is not None else api.security
+    alternative = next((r for r in requirements if r), None)
+    if not alternative:
+        return
+    for key in alternative:
+        scheme = api.scheme(key)
+        if scheme is not None:
+            _apply_scheme(scheme, request)
+
+
+def _apply_scheme(scheme: SecurityScheme, request: _Request) -> None:
+    variable = _env_name(scheme.key)
+    if scheme.type == "apiKey":
+        request.env.append(variable)
+        target = {"header": request.headers, "query": request.query, "cookie": request.cookies}.get(
+            scheme.location
+        )
+        if target is not None:
+            target.append((scheme.param_name, f"${variable}"))
+    elif scheme.type == "http" and scheme.scheme == "basic":
+        request.env.extend(("USERNAME", "PASSWORD"))
+        request.basic_auth = True
+    elif scheme.type in ("http", "oauth2", "openIdConnect"):
+        request.env.append(variable)
+        request.headers.append(("Authorization", f"Bearer ${variable}"))
+
+
+def _request(api: ApiModel, op: Operation) -> _Request:
+    path = op.path
+    query: list[tuple[str, str]] = []
+    headers: list[tuple[str, str]] = []
+    cookies: list[tuple[str, str]] = []
+    for parameter in op.parameters:
+        if parameter.location == "path":
+            value = urllib.parse.quote(_parameter_value(api, parameter), safe="")
+            path = path.replace("{" + parameter.name + "}", value)
+        elif parameter.required and parameter.location == "query":
+            query.append((parameter.name, _parameter_value(api, parameter)))
+        elif parameter.required and parameter.location == "header":
+            headers.append((parameter.name, _parameter_value(api, parameter)))
+        elif parameter.required and parameter.location == "cookie":
+            cookies.append((parameter.name, _parameter_value(api, parameter)))
+    request = _Request(
+        method=op.method.upper(),
+        url=_server_url(api, op) + path,
+        query=query,
+        headers=headers,
+        cookies=cookies,
+        basic_auth=False,
+        body_type=None,
+        body=None,
+        env=[],
+    )
+    _auth(api, op, request)
+    body = op.request_body
+    if body is not None and body.content:
+        media = next((m for m in body.content if "json" in m.media_type), body.content[0])
+        found, value = first_example(media.examples)
+        request.body_type = media.media_type
+        request.body = value if found else example_value(api, media.schema, "request")
+    return request
+
+
+def _curl(request: _Request) -> str:
+    url = request.url
+    if request.query:
+        url += "?" + urllib.parse.urlencode(request.query, safe="$")
+    lines = [f"curl -X {request.method} {shlex.quote(url)}"]
+    if request.basic_auth:
+        lines.append('-u "$USERNAME:$PASSWORD"')
+    for name, value in request.headers:
+        header = f"{name}: {value}"
+        # Keep `$VARIABLE` expandable: double quotes, everything else escaped for them.
+        lines.append("-H " + (_double_quoted(header) if "$" in value else shlex.quote(header)))
+    if request.cookies:
+        cookie = "; ".join(f"{n}={v}" for n, v in request.cookies)
+        lines.append("-b " + (_double_quoted(cookie) if "$" in cookie else shlex.quote(cookie)))
+    if request.body_type is not None:
+        lines.extend(_curl_body(request))
+    return " \\\n  ".join(lines)
+
+
+def _double_quoted(text: str) -> str:
+    """Double-quote for the shell, keeping only `$NAME` variables (written by us) expandable."""
+    escaped = re.sub(r'(["\\`])', r"\\\1", text)
+    escaped = re.sub(r"\$(?![A-Z_][A-Z0-9_]*)", r"\\$", escaped)
+    return f'"{escaped}"'
+
+
+def _curl_body(request: _Request) -> list[str]:
+    kind = request.body_type or ""
+    body = request.body
+    if kind.startswith("multipart/") and isinstance(body, dict):
+        return [f"-F {shlex.quote(f'{k}={_form_value(v)}')}" for k, v in body.items()]
+    if kind == "application/x-www-form-urlencoded" and isinstance(body, dict):
+        return [f"--data-urlencode {shlex.quote(f'{k}={_form_value(v)}')}" for k, v in body.items()]
+    text = (
+        body
+        if isinstance(body, str) and "json" not in kind
+        else json.dumps(body, indent=2, ensure_ascii=False)
+    )
+    return ["-H " + shlex.quote(f"Content-Type: {kind}"), f"--data {shlex.quote(text)}"]
+
+
+def _form_value(value: Any) -> str:
+    if value == "<binary>":
+        return "@file.bin"
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _python(request: _Request) -> str:
+    args = [repr(request.url)]
+    if request.query:
+        args.append(f"params={{{', '.join(f'{k!r}: {_py_value(v)}' for k, v in request.query)}}}")
+    if request.headers:
+        args.append(
+            f"headers={{{', '.join(f'{k!r}: {_py_value(v)}' for k, v in request.headers)}}}"
+        )
+    if request.cookies:
+        args.append(
+            f"cookies={{{', '.join(f'{k!r}: {_py_value(v)}' for k, v in request.cookies)}}}"
+        )
+    if request.basic_auth:
+        args.append('auth=(os.environ["USERNAME"], os.environ["PASSWORD"])')
+    kind = request.body_type or ""
+    body = request.body
+    if request.body_type is not None:
+        if "json" in kind:
+            args.append(f"json={_py_literal(body)}")
+        elif kind.startswith("multipart/") and isinstance(body, dict):
+            data = {k: v for k, v in body.items() if v != "<binary>"}
+            files = [k for k, v in body.items() if v == "<binary>"]
+            if data:
+                args.append(f"data={_py_literal(data)}")
+            if files:
+                args.append(
+                    "files={" + ", ".join(f"{k!r}: open('file.bin', 'rb')" for k in files) + "}"
+                )
+        elif isinstance(body, dict):
+            args.append(f"data={_py_literal(body)}")
+        else:
+            args.append(f"content={_py_literal(body)}")
+    call = (
+        f"response = httpx.request(\n    {request.method!r},\n"
+        + "".join(f"    {a},\n" for a in args)
+        + ")"
+    )
+    imports = ["import os", ""] if "os.environ" in call else []
+    return "\n".join(
+        [
+            *imports,
+            "import httpx",
+            "",
+            call,
+            "response.raise_for_status()",
+            "print(response.json())",
+        ]
+    )
+
+
+def _py_value(value: str) -> str:
+    if re.fullmatch(r"\$[A-Z_][A-Z0-9_]*", value):
+        return f"os.environ[{value[1:]!r}]"
+    if re.fullmatch(r"Bearer \$[A-Z_][A-Z0-9_]*", value):
+        return f'"Bearer " + os.environ[{value.removeprefix("Bearer $")!r}]'
+    return repr(value)
+
+
+def _py_literal(value: Any, indent: int = 1) -> str:
+    """A Python literal for a JSON value (True/False/None, reprs of strings), one item a line."""
+    pad, inner = "    " * indent, "    " * (indent + 1)
+    if isinstance(value, dict) and value:
+        items = [f"{inner}{k!r}: {_py_literal(v, indent + 1)}," for k, v in value.items()]
+        return "{\n" + "\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list) and value:
+        items = [f"{inner}{_py_literal(v, indent + 1)}," for v in value]
+        return "[\n" + "\n".join(items) + f"\n{pad}]"
+    return repr(value)
+
+
+def request_samples(api: ApiModel, op: Operation) -> list[Sample]:
+    """curl and Python samples of `op`, ready to paste."""
+    request = _request(api, op)
+    return [Sample("curl", "bash", _curl(request)), Sample("Python", "python", _python(request))]
+
+
+def response_example(api: ApiModel, media: Any) -> tuple[bool, Any]:
+    """(generated, value) for a response media type: the spec's example, else one made up."""
+    found, value = first_example(media.examples)
+    if found:
+        return False, value
+    return True, example_value(api, media.schema, "response")

@@ -1,0 +1,333 @@
+"""The portal's pages, files and navigation, planned from a `Portal` and rendered on demand.
+
+Rendering is lazy (one page at a time, when the engine asks) and needs only a `LinkResolver`,
+so any engine that can place pages at the planned URIs can host the portal.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Literal, Protocol
+
+import orjson
+from markupsafe import Markup, escape
+
+from mkdocs_platform.models import SEVERITY_ORDER, ApiEntry, Finding, Portal
+from mkdocs_platform.models.scorecard import LEVELS
+from mkdocs_platform.render.charts import badge_json_for, badge_svg_for
+from mkdocs_platform.render.dashboard import Portfolio
+from mkdocs_platform.render.environment import ENV
+from mkdocs_platform.render.markdown import plain_title
+from mkdocs_platform.render.reference import ApiPages, Reference
+from mkdocs_platform.sources import file_links
+
+PageKind = Literal[
+    "catalog", "dashboard", "overview", "tag", "operation", "models", "webhooks", "scorecard", "sdk"
+]
+
+CSS_NAME = "platform.css"
+JS_NAME = "platform.js"
+
+
+class LinkResolver(Protocol):
+    """Turns portal URIs into URLs relative to the page being rendered."""
+
+    def page(self, src_uri: str, anchor: str | None = None) -> str:
+        """URL of a generated page (by its source URI, `apis/x/index.md`)."""
+
+    def file(self, dest_uri: str) -> str:
+        """URL of a generated file (`apis/x/openapi.json`)."""
+
+
+@dataclass
+class PagePlan:
+    """A page the portal adds."""
+
+    src_uri: str
+    """Where it pretends to live in the docs dir (`apis/payments/index.md`)."""
+    title: str
+    """Its title, as plain text."""
+    kind: PageKind
+    """Which template renders it."""
+    api_id: str | None = None
+    """The API it is about, for API pages."""
+    edit_url: str | None = None
+    """Where to edit what the page shows, in its own repository; None for portal-wide pages."""
+    key: str = ""
+    """The tag page's slug, or the operation page's anchor."""
+
+
+@dataclass
+class SiteFile:
+    """A file the portal adds beside its pages."""
+
+    dest_uri: str
+    """Where it is written in the site (`apis/payments/openapi.json`)."""
+    content: Callable[[], bytes]
+    """Produces its bytes when the engine writes it."""
+
+
+@dataclass
+class NavNode:
+    """An entry of the portal's navigation: a page, or a section of entries."""
+
+    title: str
+    src_uri: str | None = None
+    children: list[NavNode] = field(default_factory=list)
+
+
+@dataclass
+class TocEntry:
+    level: int
+    id: str
+    title: str
+    """Escaped HTML."""
+    children: list[TocEntry] = field(default_factory=list)
+
+
+@dataclass
+class RenderedPage:
+    html: Markup
+    toc: list[TocEntry]
+    title: str
+
+
+@dataclass
+class PortalSite:
+    """Everything the engine must add: pages, files, navigation."""
+
+    pages: list[PagePlan]
+    files: list[SiteFile]
+    nav: NavNode
+    css_uri: str
+    js_uri: str
+
+    def __post_init__(self) -> None:
+        self._by_uri = {plan.src_uri: plan for plan in self.pages}
+
+    def page(self, src_uri: str) -> PagePlan | None:
+        """The planned page at `src_uri`, if the portal adds one there."""
+        return self._by_uri.get(src_uri)
+
+
+class PageToc:
+    """Collects headings while a template renders; returns the heading's HTML."""
+
+    def __init__(self) -> None:
+        self.entries: list[TocEntry] = []
+        self.used: set[str] = set()
+        self.counter = 0
+
+    def next_id(self) -> int:
+        """A number unique within the page, for tab sets."""
+        self.counter += 1
+        return self.counter
+
+    def unique(self, anchor: str) -> str:
+        candidate, n = anchor, 2
+        while candidate in self.used:
+            candidate = f"{anchor}-{n}"
+            n += 1
+        self.used.add(candidate)
+        return candidate
+
+    def heading(
+        self,
+        level: int,
+        anchor: str,
+        text: str,
+        extra: Markup | str = "",
+        toc: bool = True,
+        toc_text: str | None = None,
+    ) -> Markup:
+        anchor = self.unique(anchor)
+        title = plain_title(toc_text or text)
+        if toc:
+            entry = TocEntry(level=level, id=anchor, title=title)
+            parent = self._parent(level)
+            (parent.children if parent else self.entries).append(entry)
+        return Markup(
+            '<h{0} id="{1}">{2}{3}'
+            '<a class="headerlink" href="#{1}" title="Permanent link">&para;</a></h{0}>'
+        ).format(level, anchor, extra, escape(text))
+
+    def _parent(self, level: int) -> TocEntry | None:
+        entries = self.entries
+        parent = None
+        while entries and entries[-1].level < level:
+            parent = entries[-1]
+            entries = parent.children
+        return parent
+
+
+def _sorted_findings(findings: list[Finding]) -> list[Finding]:
+    return sorted(
+        findings,
+        key=lambda f: (
+            -SEVERITY_ORDER.get(f.severity, 0),
+            f.file or "",
+            f.line or 0,
+            f.column or 0,
+        ),
+    )
+
+
+class PortalRenderer:
+    """Plans the portal's pages and renders each on demand."""
+
+    def __init__(self, portal: Portal) -> None:
+        self.portal = portal
+        self.output = portal.settings.output
+        self.apis = {api.id: api for api in portal.apis}
+        self.api_pages = {
+            api.id: ApiPages.plan(api, self.output, portal.settings.pages) for api in portal.apis
+        }
+
+    def api_uri(self, api_id: str) -> str:
+        return f"{self.output}/{api_id}/index.md"
+
+    @property
+    def catalog_uri(self) -> str:
+        return f"{self.output}/index.md"
+
+    @property
+    def dashboard_uri(self) -> str:
+        return f"{self.output}/dashboard/index.md"
+
+    def scorecard_uri(self, api_id: str) -> str:
+        return self.api_pages[api_id].scorecard_uri
+
+    def _api_plan(self, api: ApiEntry, pages: list[PagePlan], files: list[SiteFile]) -> NavNode:
+        layout = self.api_pages[api.id]
+        edit = file_links(api.source, api.spec_path)[1]
+
+        def add(uri: str, title: str, kind: PageKind, key: str = "") -> None:
+            pages.append(PagePlan(uri, title, kind, api.id, edit, key))
+
+        add(layout.overview_uri, api.title, "overview")
+        node = NavNode(
+            title=api.title, children=[NavNode(title=api.title, src_uri=layout.overview_uri)]
+        )
+        for tag_page in layout.tags:
+            uri = layout.tag_uri(tag_page.slug)
+            add(uri, tag_page.tag.name or "Other operations", "tag", tag_page.slug)
+            node.children.append(
+                NavNode(title=tag_page.tag.name or "Other operations", src_uri=uri)
+            )
+            if layout.split == "operation":
+                # Operation pages stay out of the nav: MkDocs renders the whole nav into every page.
+                for op in tag_page.operations:
+                    add(layout.operation_uri(op), op.summary or op.label, "operation", op.anchor)
+        if layout.has_webhooks:
+            add(layout.webhooks_uri, "Webhooks", "webhooks")
+            node.children.append(NavNode(title="Webhooks", src_uri=layout.webhooks_uri))
+        if layout.has_models:
+            add(layout.models_uri, "Models", "models")
+            node.children.append(NavNode(title="Models", src_uri=layout.models_uri))
+        for sdk_pages in layout.sdks:
+            for sdk_page in sdk_pages.pages:
+                add(sdk_page.src_uri, sdk_page.title, "sdk", sdk_page.src_uri)
+                if sdk_page.in_nav and sdk_page.kind == "index":
+                    node.children.append(NavNode(title=sdk_page.title, src_uri=sdk_page.src_uri))
+        if api.scorecard is not None:
+            add(layout.scorecard_uri, "Scorecard", "scorecard")
+            node.children.append(NavNode(title="Scorecard", src_uri=layout.scorecard_uri))
+        if api.document is not None:
+            files.append(SiteFile(f"{layout.base}/openapi.json", _document_bytes(api)))
+        card = api.scorecard
+        if card is not None:
+            files.append(SiteFile(f"{layout.base}/badge.svg", lambda: badge_svg_for(card).encode()))
+            files.append(
+                SiteFile(f"{layout.base}/badge.json", lambda: badge_json_for(card).encode())
+            )
+        return node
+
+    def plan(self) -> PortalSite:
+        pages = [PagePlan(src_uri=self.catalog_uri, title="API catalog", kind="catalog")]
+        files: list[SiteFile] = []
+        nav = NavNode(title=self.portal.settings.nav_title)
+        nav.children.append(NavNode(title="API catalog", src_uri=self.catalog_uri))
+        if any(api.scorecard is not None for api in self.portal.apis):
+            pages.append(PagePlan(src_uri=self.dashboard_uri, title="Dashboard", kind="dashboard"))
+            nav.children.append(NavNode(title="Dashboard", src_uri=self.dashboard_uri))
+        nav.children.extend(self._api_plan(api, pages, files) for api in self.portal.apis)
+        css_uri = f"{self.output}/assets/{CSS_NAME}"
+        js_uri = f"{self.output}/assets/{JS_NAME}"
+        files.append(SiteFile(dest_uri=css_uri, content=lambda: _asset_bytes(CSS_NAME)))
+        files.append(SiteFile(dest_uri=js_uri, content=lambda: _asset_bytes(JS_NAME)))
+        return PortalSite(pages=pages, files=files, nav=nav, css_uri=css_uri, js_uri=js_uri)
+
+    def groups(self) -> list[tuple[str, list[ApiEntry]]]:
+        """The catalog's APIs grouped as `group_by` says; APIs without a group come last."""
+        key = self.portal.settings.group_by
+        if key == "none":
+            return [("", self.portal.apis)]
+        groups: dict[str, list[ApiEntry]] = {}
+        for api in self.portal.apis:
+            groups.setdefault(api.system if key == "system" else api.owner, []).append(api)
+        return sorted(groups.items(), key=lambda item: (item[0] == "", item[0].lower()))
+
+    def render(self, plan: PagePlan, links: LinkResolver) -> RenderedPage:
+        toc = PageToc()
+        context: dict[str, Any] = {
+            "portal": self.portal,
+            "links": links,
+            "toc": toc,
+            "renderer": self,
+            "page_title": plan.title,
+            "plan": plan,
+        }
+        if plan.kind == "dashboard":
+            template = "dashboard.html"
+            context.update(
+                portfolio=Portfolio(self.portal.apis),
+                owner_of=lambda api: api.owner,
+                system_of=lambda api: api.system,
+                level_rank=lambda level: -1 if level is None else LEVELS.index(level),
+            )
+        elif plan.kind == "catalog":
+            template = "catalog.html"
+            context.update(
+                apis=self.portal.apis, groups=self.groups(), group_by=self.portal.settings.group_by
+            )
+        else:
+            api = self.apis[plan.api_id or ""]
+            layout = self.api_pages[api.id]
+            reference = Reference(layout, links)
+            template = f"{plan.kind}.html"
+            context.update(
+                api=api,
+                model=api.model,
+                layout=layout,
+                ref=reference,
+                findings=_sorted_findings(api.findings),
+                view_url=reference.view_url,
+            )
+            if plan.kind == "tag":
+                context["tag_page"] = next(t for t in layout.tags if t.slug == plan.key)
+            elif plan.kind == "operation":
+                context["op"] = next(
+                    op for t in layout.tags for op in t.operations if op.anchor == plan.key
+                )
+        if plan.kind == "sdk":
+            html = str(context["ref"].sdk_page(plan.key, toc))
+        else:
+            html = ENV.get_template(template).render(context)
+        return RenderedPage(html=Markup(html), toc=toc.entries, title=plain_title(plan.title))  # noqa: S704 - autoescaped template
+
+
+def _document_bytes(api: ApiEntry) -> Callable[[], bytes]:
+    def produce() -> bytes:
+        try:
+            return orjson.dumps(api.document)
+        except (TypeError, orjson.JSONEncodeError):
+            return json.dumps(api.document, default=str).encode()
+
+    return produce
+
+
+def _asset_bytes(name: str) -> bytes:
+    return resources.files("mkdocs_platform.render").joinpath("assets").joinpath(name).read_bytes()

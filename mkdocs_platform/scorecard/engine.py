@@ -1,0 +1,202 @@
+"""Running the rules over an API and turning their tallies into its `Scorecard`."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from typing import Any
+
+from mkdocs_platform.models import ApiEntry, Finding, Locate
+from mkdocs_platform.models.scorecard import (
+    CategoryId,
+    CategoryScore,
+    CheckScore,
+    Scorecard,
+    WaivedFinding,
+    Waiver,
+)
+from mkdocs_platform.scorecard.context import RuleContext, api_locator
+from mkdocs_platform.scorecard.score import (
+    grade_of,
+    level_of,
+    next_level_progress,
+    overall,
+    points_available,
+)
+from mkdocs_platform.scorecard.settings import EffectiveRule, ScorecardSettings
+from mkdocs_platform.scorecard.waivers import WaiverSet, load_waivers, waive_check, waive_loose
+
+log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
+
+VALIDATION_RULES = frozenset({"oas-valid", "oas-parse", "oas-refs-resolve"})
+"""Rule ids of loading and validation findings; the correctness checks report them."""
+
+
+def _finding_order(finding: Finding) -> tuple[str, int, int, str, str]:
+    return (
+        finding.file or "",
+        finding.line or 0,
+        finding.column or 0,
+        finding.rule,
+        finding.message,
+    )
+
+
+def score_api(
+    api: ApiEntry,
+    settings: ScorecardSettings | None = None,
+    *,
+    locate: Locate | None = None,
+    now: datetime | None = None,
+    waivers: WaiverSet | None = None,
+) -> Scorecard:
+    """Run every rule the settings turn on for `api`, and score it (unloadable: 0, F, no level).
+
+    Waivers come from `waivers`, else from the file `settings.waivers` names.
+    """
+    settings = settings or ScorecardSettings()
+    moment = now or datetime.now(timezone.utc)
+    if waivers is None and settings.waivers is not None:
+        waivers = load_waivers(settings.waivers)
+    matcher = waivers.for_api(api.id, moment.date()) if waivers is not None else None
+    match = matcher.match if matcher is not None else None
+    model = api.model
+    checks: list[CheckScore] = []
+    score = 0
+    categories: dict[CategoryId, CategoryScore] = {}
+    capped_by: tuple[str, ...] = ()
+    findings = list(api.findings)
+    if model is not None:
+        context = RuleContext(
+            api=api,
+            model=model,
+            locate=locate or api_locator(api),
+            now=moment,
+        )
+        checks = [_run(context, rule, match) for rule in settings.rules_for(api.id)]
+        points = points_available(checks, settings.weights)
+        checks = [
+            dataclasses.replace(c, points_available=p) for c, p in zip(checks, points, strict=True)
+        ]
+        score, categories, capped_by = overall(checks, settings.weights)
+        # The checks report validation findings, with the severity the user gave them.
+        findings = [f for f in api.findings if f.rule not in VALIDATION_RULES]
+    findings, waived = waive_loose(findings, match)
+    findings.extend(f for c in checks for f in c.findings)
+    waived.extend(w for c in checks for w in c.waived_findings)
+    if waivers is not None:
+        ran = {c.id for c in checks} | {f.rule for f in api.findings}
+        findings.extend(waivers.findings_for(api.id, matcher, loaded=model is not None, ran=ran))
+    level = level_of(checks) if model is not None else None
+    valid = api.valid
+    if not valid and model is not None:
+        # Every `structure` finding waived: the document is accepted as valid.
+        valid = not any(f.finding_class == "structure" for f in findings) and any(
+            w.finding.finding_class == "structure" for w in waived
+        )
+    return Scorecard(
+        api_id=api.id,
+        title=api.title,
+        version=model.version if model is not None else "",
+        source=api.source.name,
+        spec=api.spec_path,
+        commit=api.source.commit,
+        owner=api.owner,
+        loaded=model is not None,
+        valid=valid,
+        score=score,
+        grade=grade_of(score),
+        level=level,
+        categories=categories,
+        checks=tuple(checks),
+        findings=tuple(sorted(findings, key=_finding_order)),
+        sdk=api.sdk_links.report() if api.sdk_links is not None else None,
+        capped_by=capped_by,
+        next_level=next_level_progress(checks, level) if model is not None else None,
+        waived_findings=tuple(sorted(waived, key=lambda w: _finding_order(w.finding))),
+    )
+
+
+def _check_score(rule: EffectiveRule, **counts: Any) -> CheckScore:
+    """A check's score: its rule's settings and the counts it gave."""
+    spec = rule.spec
+    return CheckScore(
+        id=spec.id,
+        category=spec.category,
+        severity=rule.severity,
+        level=rule.level,
+        threshold=rule.threshold,
+        title=spec.title,
+        items=spec.items,
+        **counts,
+    )
+
+
+def _run(
+    context: RuleContext, rule: EffectiveRule, match: Callable[[Finding], Waiver | None] | None
+) -> CheckScore:
+    spec = rule.spec
+    try:
+        result = spec.function(context.for_rule(spec.id, rule.severity))
+    except Exception as exc:
+        # One check's bug must not take the portal down, nor break `--strict` with a WARNING:
+        # the finding reports it.
+        log.debug("check %s failed on %s", spec.id, context.api.id, exc_info=True)
+        file, line, column, pointer = context.locate([])
+        crash = Finding(
+            rule=spec.id,
+            severity="warn",
+            finding_class="tool",
+            message=f"the check failed ({type(exc).__name__}: {str(exc)[:200]}); it was left out",
+            file=file,
+            line=line,
+            column=column,
+            pointer=pointer,
+        )
+        # Nothing counted: the check drops out of the score instead of failing the API.
+        return _check_score(rule, applicable=0, passed=0, findings=(crash,))
+    findings = result.listed(spec.items)
+    waived: list[WaivedFinding] = []
+    rise = 0
+    if match is not None:
+        findings, waived, rise = waive_check(result, spec.items, match)
+    return _check_score(
+        rule,
+        applicable=result.applicable,
+        passed=result.passed + rise,
+        findings=tuple(findings),
+        waived=rise,
+        waived_findings=tuple(waived),
+    )
+
+
+def score_apis(
+    apis: Iterable[ApiEntry],
+    settings: ScorecardSettings | None = None,
+    *,
+    now: datetime | None = None,
+    complete: bool = True,
+) -> list[Scorecard]:
+    """The scorecard of every API, in the order given.
+
+    The waiver file is read once. With `complete` (every API of the portal is scored), its
+    waivers for API ids that none of `apis` has are stale: each is a finding on every API, as
+    a problem of the file that every API's gate sees.
+    """
+    settings = settings or ScorecardSettings()
+    moment = now or datetime.now(timezone.utc)
+    waivers = load_waivers(settings.waivers) if settings.waivers is not None else None
+    apis = list(apis)
+    cards = [score_api(api, settings, now=moment, waivers=waivers) for api in apis]
+    if waivers is not None and complete:
+        unknown = waivers.unknown_apis(api.id for api in apis)
+        if unknown:
+            cards = [
+                dataclasses.replace(
+                    card, findings=tuple(sorted([*card.findings, *unknown], key=_finding_order))
+                )
+                for card in cards
+            ]
+    return cards

@@ -1,0 +1,172 @@
+"""`scorecards.json` (DESIGN section 7): the document, its JSON Schema, and writing it safely."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import tempfile
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from mkdocs_platform.models import Finding
+from mkdocs_platform.models.scorecard import LEVELS, CheckScore, Scorecard, WaivedFinding
+from mkdocs_platform.scorecard.score import GRADES, SCORING_VERSION
+
+TOOL = "mkdocs-platform"
+
+SCHEMA_PATH = Path(__file__).with_name("scorecards.schema.json")
+"""The published JSON Schema of `scorecards.json`."""
+
+
+def package_version() -> str:
+    """The installed version of mkdocs-platform, or `0+unknown` when it is not installed."""
+    try:
+        return metadata.version(TOOL)
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema that every `scorecards.json` validates against."""
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """One finding as `scorecards.json` writes it."""
+    data: dict[str, Any] = {
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "class": finding.finding_class,
+        "message": finding.message,
+        "file": finding.file,
+        "line": finding.line,
+        "column": finding.column,
+        "pointer": finding.pointer,
+    }
+    if finding.symbol is not None:
+        data["symbol"] = finding.symbol
+    return data
+
+
+def waived_json(waived: WaivedFinding) -> dict[str, Any]:
+    """A waived finding as `scorecards.json` writes it: marked, with its waiver."""
+    return {**finding_json(waived.finding), "waived": True, "waiver": waived.waiver.as_json()}
+
+
+def _check_json(check: CheckScore) -> dict[str, Any]:
+    ratio = check.ratio
+    return {
+        "id": check.id,
+        "title": check.title,
+        "category": check.category,
+        "severity": check.severity,
+        "level": check.level,
+        "threshold": check.threshold,
+        "items": check.items,
+        "applicable": check.applicable,
+        "passed": check.passed,
+        "waived": check.waived,
+        "ratio": round(float(ratio), 4) if ratio is not None else None,
+        "meets_threshold": check.meets_threshold,
+        "points_available": check.points_available,
+    }
+
+
+def api_json(card: Scorecard) -> dict[str, Any]:
+    """One API's entry of `scorecards.json`."""
+    progress = card.next_level
+    return {
+        "id": card.api_id,
+        "title": card.title,
+        "version": card.version or None,
+        "source": card.source,
+        "spec": card.spec,
+        "commit": card.commit,
+        "owner": card.owner or None,
+        "valid": card.valid,
+        "score": card.score,
+        "grade": card.grade,
+        "level": card.level,
+        "categories": {
+            key: {"score": category.score, "weight": category.weight}
+            for key, category in card.categories.items()
+        },
+        "sdk": dict(card.sdk) if card.sdk is not None else None,
+        "findings": [finding_json(f) for f in card.findings],
+        "waived_findings": [waived_json(w) for w in card.waived_findings],
+        "capped_by": list(card.capped_by),
+        "next_level": None
+        if progress is None
+        else {
+            "level": progress.level,
+            "passed": progress.passed,
+            "total": progress.total,
+            "failing": list(progress.failing),
+        },
+        "checks": [_check_json(c) for c in card.checks],
+    }
+
+
+def _portfolio(scorecards: Sequence[Scorecard]) -> dict[str, Any]:
+    grades = {grade: 0 for _, grade in GRADES}
+    grades["F"] = 0
+    levels = dict.fromkeys(LEVELS, 0)
+    unrated = 0
+    for card in scorecards:
+        grades[card.grade] += 1
+        if card.level is None:
+            unrated += 1
+        else:
+            levels[card.level] += 1
+    scores = [card.score for card in scorecards]
+    return {
+        "apis": len(scorecards),
+        # The median resists a few outliers in either direction (SCORECARD.md 10.4).
+        "median_score": statistics.median(scores) if scores else None,
+        "grades": grades,
+        "levels": {**levels, "none": unrated},
+    }
+
+
+def build_report(scorecards: Sequence[Scorecard]) -> dict[str, Any]:
+    """The `scorecards.json` document for these scorecards."""
+    return {
+        "tool": TOOL,
+        "version": package_version(),
+        "scoring_version": SCORING_VERSION,
+        "portfolio": _portfolio(scorecards),
+        "apis": [api_json(card) for card in scorecards],
+    }
+
+
+def dumps_report(report: dict[str, Any]) -> str:
+    """The report as indented JSON text, ending with a newline."""
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write `text` to `path` so that readers see the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_report(path: Path, scorecards: Sequence[Scorecard]) -> dict[str, Any]:
+    """Build `scorecards.json` and write it atomically to `path`; returns the document."""
+    report = build_report(scorecards)
+    write_atomic(path, dumps_report(report))
+    return report
