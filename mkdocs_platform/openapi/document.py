@@ -19,7 +19,7 @@ import orjson
 
 from mkdocs_platform.models import Finding, FindingClass, Severity
 from mkdocs_platform.openapi.loader import LoadedFile, LoadError, load_file, parse_document
-from mkdocs_platform.openapi.locate import from_pointer, to_pointer
+from mkdocs_platform.openapi.locate import from_pointer, list_index, to_pointer
 
 _MISSING = object()
 
@@ -28,15 +28,15 @@ FETCH_TIMEOUT = 15
 
 
 def resolve_tokens(data: Any, tokens: list[str] | tuple[str, ...]) -> Any:
-    """The value at `tokens` in `data`, or `_MISSING`."""
+    """The value at `tokens` (from `from_pointer`, already decoded) in `data`, or `_MISSING`."""
     node = data
     for token in tokens:
         if isinstance(node, dict):
             if token not in node:
                 return _MISSING
             node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
+        elif isinstance(node, list) and (index := list_index(token, len(node))) is not None:
+            node = node[index]
         else:
             return _MISSING
     return node
@@ -89,8 +89,8 @@ class SpecDocument:
                 node = resolve_tokens(self.data, tokens)
             if isinstance(node, dict) and token in node:
                 node = node[token]
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
+            elif isinstance(node, list) and (index := list_index(token, len(node))) is not None:
+                node = node[index]
             else:
                 tokens.append(token)
                 node = _MISSING
@@ -209,9 +209,13 @@ class _Bundler:
             return None
 
     def target(self, ref: str, current: LoadedFile, at: tuple[str, ...]) -> tuple[str, str] | None:
-        """(file key, pointer) a `$ref` written in `current` points to, if it may be read."""
+        """(file key, pointer) a `$ref` written in `current` points to, if it may be read.
+
+        The pointer is given in one spelling (`to_pointer` of the decoded tokens), so that
+        `#/a%20b` and `#/a b` name the same place and it is inlined once.
+        """
         location, _, fragment = ref.partition("#")
-        pointer = "#" + fragment
+        pointer = to_pointer(from_pointer(fragment))
         if not location:
             return str(current.path), pointer
         base = str(current.path)

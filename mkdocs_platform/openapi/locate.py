@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
+import urllib.parse
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -23,20 +24,42 @@ def escape_token(token: str) -> str:
 
 
 def unescape_token(token: str) -> str:
+    """Unescape one JSON pointer token (RFC 6901): `~1` first, then `~0`."""
     return token.replace("~1", "/").replace("~0", "~")
 
 
 def to_pointer(tokens: Sequence[str | int]) -> str:
-    """Tokens to a URI-fragment JSON pointer: `("paths", "/pets")` gives `#/paths/~1pets`."""
-    return "#" + "".join("/" + escape_token(str(t)) for t in tokens)
+    """Tokens to a URI-fragment JSON pointer: `("paths", "/pets")` gives `#/paths/~1pets`.
+
+    Only `%` is percent-encoded (as `%25`), so that `from_pointer` reads every pointer back to
+    the same tokens; everything else stays as written, for people to read.
+    """
+    return "#" + "".join("/" + escape_token(str(t)).replace("%", "%25") for t in tokens)
 
 
 def from_pointer(pointer: str) -> list[str]:
-    """A JSON pointer (with or without the leading `#`) to its tokens."""
-    body = pointer.removeprefix("#")
+    """The tokens of a JSON pointer in URI-fragment form, with or without the leading `#`.
+
+    A `$ref` is a URI (RFC 3986), so its fragment is percent-decoded first (`%7Bid%7D` is
+    `{id}`, `%20` a space); the JSON pointer that gives is then split on `/` and each token
+    unescaped (RFC 6901: `~1` is `/`, then `~0` is `~`). Give only the fragment: the part of a
+    `$ref` after its first `#`.
+    """
+    body = urllib.parse.unquote(pointer.removeprefix("#"))
     if not body:
         return []
     return [unescape_token(t) for t in body.split("/")[1:]]
+
+
+def list_index(token: str, length: int) -> int | None:
+    """The item `token` names in a list of `length` items, or None if it names none.
+
+    Only ASCII digits name an item (`-`, `²` or `1e3` do not); the index must be in range.
+    """
+    if not (token.isascii() and token.isdigit()) or len(token) > len(str(length)):
+        return None
+    index = int(token)
+    return index if index < length else None
 
 
 class Locator(Protocol):
@@ -64,12 +87,9 @@ class YamlLocator:
                     ),
                     None,
                 )
-            elif (
-                isinstance(node, yaml.SequenceNode)
-                and token.isdigit()
-                and int(token) < len(node.value)
-            ):
-                child = node.value[int(token)]
+            elif isinstance(node, yaml.SequenceNode):
+                index = list_index(token, len(node.value))
+                child = None if index is None else node.value[index]
             if child is None:
                 return None
             node = child
@@ -85,9 +105,9 @@ class YamlLocator:
                     if isinstance(key_node, yaml.ScalarNode) and key_node.value == token:
                         child, mark = value_node, key_node.start_mark
                         break
-            elif isinstance(node, yaml.SequenceNode) and token.isdigit():
-                index = int(token)
-                if index < len(node.value):
+            elif isinstance(node, yaml.SequenceNode):
+                index = list_index(token, len(node.value))
+                if index is not None:
                     child = node.value[index]
                     mark = child.start_mark
             if child is None:
