@@ -33,7 +33,7 @@ def through_disk(value: T, folder: Path, name: str) -> T:
     """`value` written to a file with pickle and read back."""
     path = folder / f"{name}.pickle"
     path.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    copy: T = pickle.loads(path.read_bytes())  # noqa: S301 - the file was written just above
+    copy: T = pickle.loads(path.read_bytes())
     return copy
 
 
