@@ -13,6 +13,7 @@ from mkdocs_platform.scorecard.context import CheckResult, RuleContext
 from mkdocs_platform.scorecard.registry import rule
 from mkdocs_platform.sdk.documented import (
     checked_callables,
+    docstring_counted,
     docstrings_of,
     documented_parameters,
     public_objects,
@@ -58,9 +59,7 @@ def docstring_coverage(ctx: RuleContext) -> CheckResult:
     Methods and properties count too; attributes do not, as with interrogate and ruff's D1xx.
     """
     result = ctx.result()
-    for obj in public_objects(ctx.api.sdks):
-        if obj.kind == "attribute":
-            continue
+    for obj in docstring_counted(ctx.api.sdks):
         if obj.documented:
             result.succeed()
         else:
