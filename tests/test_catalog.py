@@ -300,3 +300,26 @@ def test_catalog_definitions_are_read_again_only_when_their_files_change(tmp_pat
     # The catalog file changed: the inline definition written in it is read again.
     _touch(root / "catalog-info.yaml", (root / "catalog-info.yaml").read_text() + "\n")
     assert models(cache)["inline"] is not first["inline"]
+
+
+def test_two_inline_definitions_of_one_file_keep_their_own_findings(tmp_path):
+    broken = minimal_spec("Broken")
+    broken["paths"]["/pets"]["get"]["responses"] = {"200": {"description": 5}}
+    root = write_files(
+        tmp_path / "repo",
+        {
+            "catalog-info.yaml": _entities(
+                _api("broken", yaml.safe_dump(broken)),
+                _api("fine", yaml.safe_dump(minimal_spec("Fine"))),
+            )
+        },
+    )
+    source = Source(settings=SourceSettings(name="repo", path=root), root=root)
+    # Validation kept on disk between builds, and readings kept in memory.
+    settings = PortalSettings(sources=(source.settings,), cache_dir=tmp_path / "cache", cache=True)
+    cache = ReadingCache()
+    for _ in range(2):
+        catalog = read_catalog(source, settings, ["catalog-info.yaml"], cache)
+        rules = {api.entity.name: {f.rule for f in api.reading.findings} for api in catalog.apis}
+        assert "oas-valid" in rules["broken"]
+        assert rules["fine"] == set()

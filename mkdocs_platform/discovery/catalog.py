@@ -322,7 +322,6 @@ class _CatalogReader:
             line_offset=line_offset,
             column_offset=column_offset,
             cache=cache,
-            validation_dir=self.settings.validation_dir,
         )
         if reading is None:
             reading = SpecReading(

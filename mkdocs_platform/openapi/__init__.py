@@ -215,7 +215,6 @@ def read_embedded(
     line_offset: int = 0,
     column_offset: int = 0,
     cache: ReadingCache | None = None,
-    validation_dir: Path | None = None,
 ) -> SpecReading | None:
     """Read a spec written inside another file (`container`), from a line and column of it.
 
@@ -247,7 +246,9 @@ def read_embedded(
     else:
         shifted = ShiftedLocator(parsed.locator, line_offset, column_offset)
         loaded = LoadedFile(container, parsed.data, shifted)
-        reading = read_loaded(loaded, source_root, max_size, allow_hosts, validation_dir)
+        # No validation kept on disk: that is keyed by the bytes of the files read, and one
+        # container may hold several specs.
+        reading = read_loaded(loaded, source_root, max_size, allow_hosts)
     if cache is not None:
         files = reading.files if reading is not None and reading.files else ()
         cache.put(key, reading, files or (container,))
