@@ -875,7 +875,9 @@ def sdk_api(
     )
 
 
-def run_check(rule_id: str, sdks: SdkModel | list[SdkModel], links: SdkLinks | None = None):
+def run_check(
+    rule_id: str, sdks: SdkModel | list[SdkModel], links: SdkLinks | None = None
+) -> CheckResult:
     """The tally of one rule of the registry on an API of these SDKs."""
     spec = all_rules()[rule_id]
     api = sdk_api(sdks, links)
