@@ -20,6 +20,7 @@ from mkdocs_platform.discovery.specs import find_spec_files, walk_files
 from mkdocs_platform.models import Locate, Portal, PortalSettings
 from mkdocs_platform.openapi import SpecReading, read_spec
 from mkdocs_platform.portal import build_portal
+from mkdocs_platform.scorecard import build_portfolio
 from mkdocs_platform.sources import resolve_sources
 
 from .conftest import EXAMPLE_SITE, FIXTURES
@@ -175,6 +176,10 @@ def test_scorecards_read_back_unchanged(tmp_path: Path, example_portal: Portal):
         "shipping": (49, "F"),
     }
     assert through_disk(cards, tmp_path, "scorecards") == cards
+    portfolio = build_portfolio([c for c in cards if c is not None])
+    assert portfolio.costliest_checks
+    assert portfolio.by_system
+    assert through_disk(portfolio, tmp_path, "portfolio") == portfolio
 
 
 def test_a_scored_portal_reads_back_unchanged(tmp_path: Path, example_portal: Portal):
