@@ -36,7 +36,7 @@ def docstring_coverage(sdks: Sequence[SdkModel]) -> tuple[int, int]:
     return sum(1 for obj in counted if obj.documented), len(counted)
 
 
-def bare_name(name: str) -> str:
+def _bare_name(name: str) -> str:
     """`**kwargs` -> `kwargs`: docstrings name variadic parameters with or without stars."""
     return name.lstrip("*")
 
@@ -59,7 +59,7 @@ def docstrings_of(obj: SdkModule | SdkObject) -> list[ParsedDocstring]:
 
 def _described(items: list[DocItem]) -> set[str]:
     """Names of the items that say something: a bare name documents nothing."""
-    return {bare_name(item.name) for item in items if item.description.strip()}
+    return {_bare_name(item.name) for item in items if item.description.strip()}
 
 
 def _documented_names(obj: SdkObject) -> set[str]:
@@ -91,7 +91,7 @@ def documented_parameters(obj: SdkObject) -> list[tuple[DocItem, ParsedDocstring
     entries = [(item, doc) for doc in docs for item in doc.items("parameters")]
     if not takes_kwargs:
         entries += [(item, doc) for doc in docs for item in doc.items("other_parameters")]
-    return [(item, doc, bare_name(item.name) in names) for item, doc in entries]
+    return [(item, doc, _bare_name(item.name) in names) for item, doc in entries]
 
 
 def _type_name(annotation: str) -> str:
