@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import pytest
 import yaml
+
+from mkdocs_platform.discovery.catalog import read_catalog
+from mkdocs_platform.models import Finding, PortalSettings, Source, SourceSettings
+from mkdocs_platform.openapi import ReadingCache
 
 from .conftest import build_site, minimal_spec, write_files
 
@@ -239,3 +245,81 @@ def test_bad_catalog_input_is_a_finding_each(tmp_path):
 def test_source_with_only_components(tmp_path, catalog_portal):
     site = build_site(tmp_path, catalog_portal)
     assert not any(row["Source"].startswith("web") for row in _rows(site).values())
+
+
+def _touch(path: Path, text: str) -> None:
+    """Rewrite `path` and move its mtime on, so that the change is seen at any clock resolution."""
+    path.write_text(text, encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+
+
+def test_catalog_definitions_are_read_again_only_when_their_files_change(tmp_path):
+    root = write_files(
+        tmp_path / "repo",
+        {
+            "catalog-info.yaml": _entities(
+                _api("payments", {"$text": "./api/openapi.yaml"}),
+                _api("inline", yaml.safe_dump(minimal_spec("Inline API"))),
+            ),
+            "api/openapi.yaml": minimal_spec("Payments"),
+        },
+    )
+    source = Source(settings=SourceSettings(name="repo", path=root), root=root)
+    settings = PortalSettings(sources=(source.settings,), cache=False)
+
+    def models(cache: ReadingCache | None) -> dict[str, object]:
+        catalog = read_catalog(source, settings, ["catalog-info.yaml"], cache)
+        return {api.entity.name: api.reading.model for api in catalog.apis}
+
+    uncached = models(None)
+    assert all(models(None)[name] is not model for name, model in uncached.items())
+
+    cache = ReadingCache()
+    first = models(cache)
+    assert set(first) == {"payments", "inline"}
+    assert all(model is not None for model in first.values())
+    again = models(cache)
+    assert all(again[name] is model for name, model in first.items())
+
+    # A finding added to one build's API does not reach the kept reading.
+    built = read_catalog(source, settings, ["catalog-info.yaml"], cache)
+    built.apis[0].reading.findings.append(
+        Finding(rule="sdk-load", severity="warn", finding_class="sdk", message="added")
+    )
+    kept = read_catalog(source, settings, ["catalog-info.yaml"], cache)
+    assert all(f.message != "added" for api in kept.apis for f in api.reading.findings)
+
+    # The spec a `$text` names changed: only that API is read again.
+    _touch(root / "api/openapi.yaml", yaml.safe_dump(minimal_spec("Payments v2")))
+    changed = models(cache)
+    assert changed["payments"] is not first["payments"]
+    assert changed["payments"].title == "Payments v2"
+    assert changed["inline"] is first["inline"]
+
+    # The catalog file changed: the inline definition written in it is read again.
+    _touch(root / "catalog-info.yaml", (root / "catalog-info.yaml").read_text() + "\n")
+    assert models(cache)["inline"] is not first["inline"]
+
+
+def test_two_inline_definitions_of_one_file_keep_their_own_findings(tmp_path):
+    broken = minimal_spec("Broken")
+    broken["paths"]["/pets"]["get"]["responses"] = {"200": {"description": 5}}
+    root = write_files(
+        tmp_path / "repo",
+        {
+            "catalog-info.yaml": _entities(
+                _api("broken", yaml.safe_dump(broken)),
+                _api("fine", yaml.safe_dump(minimal_spec("Fine"))),
+            )
+        },
+    )
+    source = Source(settings=SourceSettings(name="repo", path=root), root=root)
+    # Validation kept on disk between builds, and readings kept in memory.
+    settings = PortalSettings(sources=(source.settings,), cache_dir=tmp_path / "cache", cache=True)
+    cache = ReadingCache()
+    for _ in range(2):
+        catalog = read_catalog(source, settings, ["catalog-info.yaml"], cache)
+        rules = {api.entity.name: {f.rule for f in api.reading.findings} for api in catalog.apis}
+        assert "oas-valid" in rules["broken"]
+        assert rules["fine"] == set()

@@ -33,8 +33,9 @@ from mkdocs_platform.scorecard.annotations import (
 from mkdocs_platform.scorecard.junit import build_junit, dumps_junit
 from mkdocs_platform.scorecard.locations import repository_prefix, source_prefixes
 from mkdocs_platform.scorecard.outputs import print_portal_annotations, write_reports
+from mkdocs_platform.scorecard.portfolio import build_portfolio
 from mkdocs_platform.scorecard.registry import all_rules
-from mkdocs_platform.scorecard.report import load_schema
+from mkdocs_platform.scorecard.report import build_report, load_schema, portfolio_json
 from mkdocs_platform.scorecard.sarif import FINGERPRINT_KEY, build_sarif, dumps_sarif
 
 from .conftest import build_site, minimal_spec, write_files
@@ -439,3 +440,54 @@ def test_junit_reports_a_crashed_check_as_an_error(tmp_path, monkeypatch):
     assert error is not None
     assert "KeyError" in error.get("message")
     assert suite.get("errors") == "1"
+
+
+def test_portfolio_figures_come_from_the_scorecards_once(tmp_path):
+    _, (pets, shelter) = portal_cards(tmp_path / "repo")
+    kennel = dataclasses.replace(shelter, api_id="kennel", owner="team-kennel", system="care")
+    cards = [pets, shelter, kennel]
+    portfolio = build_portfolio(cards)
+    assert portfolio.apis == 3
+    assert portfolio.median_score == sorted(c.score for c in cards)[1]
+    assert list(portfolio.grades) == ["A", "B", "C", "D", "F"]
+    assert portfolio.grades == {g: sum(c.grade == g for c in cards) for g in portfolio.grades}
+    assert list(portfolio.levels) == ["bronze", "silver", "gold", "none"]
+    assert portfolio.levels == {
+        level: sum((c.level or "none") == level for c in cards) for level in portfolio.levels
+    }
+    assert portfolio.at_silver_or_above == sum(c.level in ("silver", "gold") for c in cards)
+    # Groups by name, the APIs without one last.
+    assert [(g.name, g.api_ids) for g in portfolio.by_system] == [
+        ("care", ("kennel",)),
+        ("", ("pets", "shelter")),
+    ]
+    owners = {g.name: g for g in portfolio.by_owner}
+    assert owners["team-kennel"].median_score == kennel.score
+    assert sum(len(g.api_ids) for g in portfolio.by_owner) == 3
+    # The costliest checks: points summed over the APIs where the check costs any.
+    assert portfolio.costliest_checks
+    points = [c.points for c in portfolio.costliest_checks]
+    assert points == sorted(points, reverse=True)
+    for costly in portfolio.costliest_checks:
+        costs = [
+            (card.api_id, check.points_available)
+            for card in cards
+            for check in card.checks
+            if check.id == costly.id and check.points_available > 0
+        ]
+        assert costly.api_ids == tuple(api_id for api_id, _ in costs)
+        assert costly.points == pytest.approx(sum(p for _, p in costs))
+    # scorecards.json writes the same figures, and they validate.
+    report = build_report(cards)
+    assert report["portfolio"] == portfolio_json(portfolio)
+    assert report["portfolio"]["median_score"] == portfolio.median_score
+    jsonschema.validate(report, load_schema())
+
+
+def test_category_grades_are_the_grades_of_their_shown_scores(tmp_path):
+    _, cards = portal_cards(tmp_path / "repo")
+    bounds = ((90, "A"), (80, "B"), (70, "C"), (60, "D"))
+    categories = [c for card in cards for c in card.categories.values()]
+    assert {c.grade for c in categories} - {"A"}
+    for category in categories:
+        assert category.grade == next((g for b, g in bounds if category.score >= b), "F")

@@ -190,8 +190,30 @@ def test_dashboard_figures_match_scorecards_json(tmp_path):
         scores = sorted(a["score"] for a in apis if a["owner"] == owner)
         expected = (scores[(len(scores) - 1) // 2] + scores[len(scores) // 2]) / 2
         assert float(owners[owner].select_one(".mp-median").get_text()) == expected
+    silver = report["portfolio"]["levels"]["silver"] + report["portfolio"]["levels"]["gold"]
+    assert int(page.select_one("[data-kpi=silver]").get_text()) == silver
     hotspots = page.select(".mp-hotspots tbody tr")
     assert hotspots
+    shown = [float(row.select_one(".mp-points").get_text()) for row in hotspots]
+    assert shown == sorted(shown, reverse=True)
+    for row in hotspots:
+        check_id = row["data-check"]
+        costs = {
+            api["id"]: check["points_available"]
+            for api in apis
+            for check in api["checks"]
+            if check["id"] == check_id and check["points_available"] > 0
+        }
+        assert float(row.select_one(".mp-points").get_text()) == round(sum(costs.values()), 1)
+        assert [a.get_text() for a in row.select("a")] == list(costs)
+    # Each category's bar has the colour of the grade its shown score would earn.
+    bounds = ((90, "A"), (80, "B"), (70, "C"), (60, "D"))
+    for api in apis:
+        card = site.article(f"apis/{api['id']}/scorecard/index.html")
+        for category_id, category in api["categories"].items():
+            grade = next((g for bound, g in bounds if category["score"] >= bound), "F")
+            bar = card.select_one(f"[data-category={category_id}] .mp-bar-fill")
+            assert f"mp-bar--{grade}" in bar["class"]
     # Charts are SVG made at build time, with accessible titles.
     chart = page.select_one("[data-chart=grades] svg")
     assert chart["role"] == "img"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import shutil
 import threading
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -23,6 +24,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from mkdocs_platform.mkdocs_adapter import _MkDocsLinks
+from mkdocs_platform.models import ApiEntry, Source, SourceSettings
 from mkdocs_platform.models.api import ApiModel, Operation
 from mkdocs_platform.models.sdk import SdkLinks
 from mkdocs_platform.openapi.normalize import normalize
@@ -34,27 +36,20 @@ from mkdocs_platform.render.sdk_pages import (
     render_sdk_page,
 )
 from mkdocs_platform.render.site import PageToc
+from mkdocs_platform.scorecard import ScorecardSettings, score_api
+from mkdocs_platform.scorecard.context import CheckResult, RuleContext, api_locator
+from mkdocs_platform.scorecard.registry import all_rules
+from mkdocs_platform.scorecard.settings import RuleSetting
 from mkdocs_platform.sdk import (
     SdkLimits,
     SdkModel,
     SdkSettings,
     link_operations,
     load_sdk,
-    run_sdk_checks,
     sdk_api_id,
 )
 from mkdocs_platform.sdk.griffe_log import capture_griffe
 from mkdocs_platform.sdk.links import name_key, resolve_method, stem, words
-from mkdocs_platform.sdk.rules import (
-    SDK_RULES,
-    SdkCheck,
-    docstring_coverage,
-    docstring_parses,
-    no_phantom_params,
-    operation_coverage,
-    params_documented,
-    returns_raises,
-)
 
 from .conftest import FIXTURES
 
@@ -856,11 +851,68 @@ def test_one_api_with_two_sdks(google: SdkModel, numpy_sdk: SdkModel):
 # -- the sdk checks -------------------------------------------------------------------------
 
 
-def tally(check: SdkCheck) -> tuple[int, int]:
+SDK_RULES = (
+    "py-docstring-coverage",
+    "py-params-documented",
+    "py-no-phantom-params",
+    "py-returns-raises",
+    "py-docstring-parses",
+    "py-operation-coverage",
+)
+
+
+def sdk_api(
+    sdks: SdkModel | list[SdkModel], links: SdkLinks | None = None, model: ApiModel | None = None
+) -> ApiEntry:
+    """An API of these SDKs, its spec at `openapi.yaml`."""
+    return ApiEntry(
+        id="pets",
+        source=Source(settings=SourceSettings(name="pets"), root=SDKS),
+        spec_path="openapi.yaml",
+        model=model or op_spec({}),
+        sdks=[sdks] if isinstance(sdks, SdkModel) else sdks,
+        sdk_links=links,
+    )
+
+
+def run_check(
+    rule_id: str, sdks: SdkModel | list[SdkModel], links: SdkLinks | None = None
+) -> CheckResult:
+    """The tally of one rule of the registry on an API of these SDKs."""
+    spec = all_rules()[rule_id]
+    api = sdk_api(sdks, links)
+    assert api.model is not None
+    context = RuleContext(
+        api=api, model=api.model, locate=api_locator(api), now=datetime.now(timezone.utc)
+    )
+    return spec.function(context.for_rule(rule_id, spec.severity))
+
+
+def docstring_coverage(sdks: SdkModel | list[SdkModel]) -> CheckResult:
+    return run_check("py-docstring-coverage", sdks)
+
+
+def params_documented(sdks: SdkModel | list[SdkModel]) -> CheckResult:
+    return run_check("py-params-documented", sdks)
+
+
+def no_phantom_params(sdks: SdkModel | list[SdkModel]) -> CheckResult:
+    return run_check("py-no-phantom-params", sdks)
+
+
+def returns_raises(sdks: SdkModel | list[SdkModel]) -> CheckResult:
+    return run_check("py-returns-raises", sdks)
+
+
+def docstring_parses(sdks: SdkModel | list[SdkModel]) -> CheckResult:
+    return run_check("py-docstring-parses", sdks)
+
+
+def tally(check: CheckResult) -> tuple[int, int]:
     return check.applicable, check.passed
 
 
-def symbols(check: SdkCheck) -> list[str | None]:
+def symbols(check: CheckResult) -> list[str | None]:
     return [f.symbol for f in check.findings]
 
 
@@ -918,8 +970,9 @@ def test_rules_count_the_google_sdk(google: SdkModel, pet_api: ApiModel):
     assert parses.findings[0].severity == "info"
 
     links = link_operations(pet_api, [google], spec_path="openapi.yaml")
-    operations = operation_coverage(links, spec_path="openapi.yaml")
+    operations = run_check("py-operation-coverage", google, links)
     assert tally(operations) == (7, 4)
+    assert {(f.finding_class, f.symbol) for f in operations.findings} == {("sdk", None)}
     assert [(f.message, f.pointer, f.file) for f in operations.findings] == [
         (
             "PUT /pets/{id} (updatePet) has no SDK method",
@@ -976,9 +1029,9 @@ def test_rules_over_several_sdks_and_defaults(
     both = docstring_coverage([google, numpy_sdk])
     one, other = docstring_coverage(google), docstring_coverage(numpy_sdk)
     assert tally(both) == (one.applicable + other.applicable, one.passed + other.passed)
-    checks = run_sdk_checks(
-        [google], link_operations(pet_api, [google]), {"py-params-documented": "error"}
-    )
+    settings = ScorecardSettings(rules={"py-params-documented": RuleSetting(severity="error")})
+    card = score_api(sdk_api(google, link_operations(pet_api, [google]), pet_api), settings)
+    checks = [c for c in card.checks if c.category == "sdk"]
     assert [c.id for c in checks] == list(SDK_RULES)
     assert {c.id: c.severity for c in checks} == {
         "py-docstring-coverage": "warn",
@@ -988,10 +1041,15 @@ def test_rules_over_several_sdks_and_defaults(
         "py-docstring-parses": "info",
         "py-operation-coverage": "warn",
     }
+    assert checks[1].findings
     assert all(f.severity == "error" for f in checks[1].findings)
-    assert [c.id for c in run_sdk_checks([google], None)] == list(SDK_RULES)[:-1]
+    assert all(f.finding_class == "sdk" for c in checks for f in c.findings)
+    # Without links (no spec operations to hold the SDK against) coverage counts nothing.
+    unlinked = score_api(sdk_api(google, None, pet_api))
+    coverage = next(c for c in unlinked.checks if c.id == "py-operation-coverage")
+    assert (coverage.applicable, coverage.ratio) == (0, None)
     empty = load_sdk(SdkSettings(Path("/nonexistent-sdk-path"), "x"), Path("/"))
-    assert docstring_coverage(empty).ratio is None
+    assert tally(docstring_coverage(empty)) == (0, 0)
 
 
 def test_listing_is_capped_but_counting_is_exact(tmp_path: Path):
@@ -1005,7 +1063,9 @@ def test_listing_is_capped_but_counting_is_exact(tmp_path: Path):
     assert tally(check) == (521, 1)
     assert len(check.findings) == 500
     assert check.unlisted == 20
-    assert check.listed()[-1].message == "20 more failing items are not listed"
+    assert check.listed("public objects")[-1].message == (
+        "20 more failing public objects are not listed"
+    )
 
 
 # -- pages ---------------------------------------------------------------------------------------

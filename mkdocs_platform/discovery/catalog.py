@@ -8,6 +8,7 @@ Each `kind: API` entity with `spec.type: openapi` is an API; its definition come
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import urllib.error
@@ -17,8 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from mkdocs_platform.models import (
     ApiEntry,
     CatalogEntity,
@@ -27,14 +26,16 @@ from mkdocs_platform.models import (
     Severity,
     Source,
 )
-from mkdocs_platform.openapi import SpecReading, read_loaded, read_spec, unloadable
-from mkdocs_platform.openapi.loader import (
+from mkdocs_platform.openapi import (
     LoadedFile,
     LoadError,
+    ReadingCache,
+    SpecReading,
+    embedded_text_offsets,
     load_yaml_documents,
-    parse_document,
+    read_embedded,
+    read_spec,
 )
-from mkdocs_platform.openapi.locate import ShiftedLocator, YamlLocator
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
 
@@ -94,9 +95,12 @@ def _strings(value: Any) -> tuple[str, ...]:
 
 
 class _CatalogReader:
-    def __init__(self, source: Source, settings: PortalSettings) -> None:
+    def __init__(
+        self, source: Source, settings: PortalSettings, cache: ReadingCache | None
+    ) -> None:
         self.source = source
         self.settings = settings
+        self.cache = cache
         self.result = SourceCatalog()
 
     def finding(
@@ -253,13 +257,14 @@ class _CatalogReader:
             self.source.root,
             self.settings.max_spec_size,
             self.settings.allow_hosts,
-            validation_dir=self.settings.validation_dir,
+            self.cache,
+            self.settings.validation_dir,
         )
         if reading is None:
             return self.failed(
                 entity, f"the definition {target!r} is not an OpenAPI document", document
             )
-        return CatalogApi(entity, reading, path)
+        return CatalogApi(entity, _own_findings(reading), path)
 
     def read_url(
         self, entity: CatalogEntity, url: str, catalog_path: Path, document: LoadedFile
@@ -291,52 +296,32 @@ class _CatalogReader:
                 entity, f"the definition {url} is larger than max_spec_size", document
             )
         line, column = document.locator.locate(["spec", "definition"])
-        return self.read_bytes(entity, raw, catalog_path, line - 1, column - 1)
+        # What a host serves may change while no file here does: not kept between builds.
+        return self.read_text(entity, raw, catalog_path, (line - 1, column - 1), None)
 
     def read_inline(self, entity: CatalogEntity, text: str, document: LoadedFile) -> SpecReading:
         catalog_path = self.source.root / entity.file
-        line_offset, column_offset = 0, 0
-        if isinstance(document.locator, YamlLocator):
-            node = document.locator.node_at(["spec", "definition"])
-            if isinstance(node, yaml.ScalarNode):
-                line_offset, column_offset = self._inline_offsets(catalog_path, node)
-        return self.read_bytes(
-            entity, text.encode(), catalog_path, line_offset, column_offset
-        ).reading
+        offsets = embedded_text_offsets(document, ["spec", "definition"])
+        return self.read_text(entity, text.encode(), catalog_path, offsets, self.cache).reading
 
-    @staticmethod
-    def _inline_offsets(catalog_path: Path, node: yaml.ScalarNode) -> tuple[int, int]:
-        """Lines and columns before the first character of an inline definition."""
-        if node.style in ("|", ">"):
-            first = node.start_mark.line + 1
-            try:
-                lines = catalog_path.read_text(encoding="utf-8").splitlines()
-                indent = (
-                    len(lines[first]) - len(lines[first].lstrip(" ")) if first < len(lines) else 0
-                )
-            except OSError:
-                indent = 0
-            return first, indent
-        return node.start_mark.line, node.start_mark.column + (1 if node.style in ("'", '"') else 0)
-
-    def read_bytes(
+    def read_text(
         self,
         entity: CatalogEntity,
         raw: bytes,
         catalog_path: Path,
-        line_offset: int,
-        column_offset: int,
+        offsets: tuple[int, int],
+        cache: ReadingCache | None,
     ) -> CatalogApi:
-        # Parsed as YAML (JSON is YAML) and located in the catalog file, where the text is.
-        try:
-            loaded = parse_document(catalog_path.with_suffix(".yaml"), raw)
-        except LoadError as exc:
-            return CatalogApi(entity, unloadable(entity.file, exc, line_offset), None)
-        loaded = LoadedFile(
-            catalog_path, loaded.data, ShiftedLocator(loaded.locator, line_offset, column_offset)
-        )
-        reading = read_loaded(
-            loaded, self.source.root, self.settings.max_spec_size, self.settings.allow_hosts
+        line_offset, column_offset = offsets
+        reading = read_embedded(
+            raw,
+            catalog_path,
+            self.source.root,
+            self.settings.max_spec_size,
+            self.settings.allow_hosts,
+            line_offset=line_offset,
+            column_offset=column_offset,
+            cache=cache,
         )
         if reading is None:
             reading = SpecReading(
@@ -351,12 +336,28 @@ class _CatalogReader:
                     )
                 ]
             )
-        return CatalogApi(entity, reading, None)
+        return CatalogApi(entity, _own_findings(reading), None)
 
 
-def read_catalog(source: Source, settings: PortalSettings, files: list[str]) -> SourceCatalog:
-    """Read every catalog file among `files` (paths relative to the source root)."""
-    reader = _CatalogReader(source, settings)
+def _own_findings(reading: SpecReading) -> SpecReading:
+    """The reading with a list of findings of its own.
+
+    A kept reading is shared by every build; the API made from it gains SDK findings.
+    """
+    return dataclasses.replace(reading, findings=list(reading.findings))
+
+
+def read_catalog(
+    source: Source,
+    settings: PortalSettings,
+    files: list[str],
+    cache: ReadingCache | None = None,
+) -> SourceCatalog:
+    """Read every catalog file among `files` (paths relative to the source root).
+
+    `cache` keeps the readings of API definitions between builds while their files are unchanged.
+    """
+    reader = _CatalogReader(source, settings, cache)
     for rel in files:
         if CATALOG_FILE.match(rel.rsplit("/", 1)[-1]):
             reader.read_file(rel)

@@ -91,6 +91,8 @@ class CategoryScore:
     score: float
     """0-100, one decimal."""
     weight: float
+    grade: str = ""
+    """The letter `score` would earn as an overall score (A-F)."""
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,8 @@ class Scorecard:
     next_level: LevelProgress | None = None
     waived_findings: tuple[WaivedFinding, ...] = ()
     """Findings a waiver accepted: not among `findings`, reported apart as waived."""
+    system: str = ""
+    """The catalog system the API belongs to, or ''."""
 
     def top_reasons(self, count: int = 3) -> list[CheckScore]:
         """The failing checks worth the most points, best first."""
@@ -259,3 +263,47 @@ class WaivedFinding:
 
     finding: Finding
     waiver: Waiver
+
+
+@dataclass(frozen=True)
+class GroupFigures:
+    """The scored APIs of one owner or one system."""
+
+    name: str
+    """The owner or system; '' for the APIs without one."""
+    api_ids: tuple[str, ...]
+    median_score: float
+    at_silver_or_above: int
+
+
+@dataclass(frozen=True)
+class CostlyCheck:
+    """A check, and the points it costs the portfolio."""
+
+    id: str
+    title: str
+    points: float
+    """Sum over APIs of the points the check would give back if it passed."""
+    api_ids: tuple[str, ...]
+    """The APIs where it costs points."""
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    """Figures over every scored API, computed once for `scorecards.json` and the dashboard."""
+
+    apis: int
+    """How many APIs are scored."""
+    median_score: float | None
+    """None when nothing is scored."""
+    grades: Mapping[str, int]
+    """Grade (A to F) -> how many APIs have it."""
+    levels: Mapping[str, int]
+    """Level (bronze to gold, then `none`) -> how many APIs reach it as their highest."""
+    at_silver_or_above: int
+    by_owner: tuple[GroupFigures, ...] = ()
+    """By owner, by name; the APIs without an owner last."""
+    by_system: tuple[GroupFigures, ...] = ()
+    """By catalog system, by name; the APIs without a system last."""
+    costliest_checks: tuple[CostlyCheck, ...] = ()
+    """The checks that cost the most points over all APIs, costliest first."""

@@ -2,19 +2,64 @@
 
 from __future__ import annotations
 
+import copyreg
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mkdocs_platform.models import Finding, Locate
+import yaml
+
+from mkdocs_platform.models import Finding, Locate, Location
 from mkdocs_platform.models.api import ApiModel
-from mkdocs_platform.openapi.document import bundle_spec
-from mkdocs_platform.openapi.loader import LoadedFile, LoadError, load_file
+from mkdocs_platform.openapi.document import SpecDocument, bundle_spec
+from mkdocs_platform.openapi.loader import (
+    LoadedFile,
+    LoadError,
+    load_file,
+    load_yaml_documents,
+    parse_document,
+)
+from mkdocs_platform.openapi.locate import JsonLocator, ShiftedLocator, YamlLocator
 from mkdocs_platform.openapi.normalize import normalize
 from mkdocs_platform.openapi.validation_cache import validate_cached
 
 log = logging.getLogger(__name__)
+
+__all__ = [
+    "LoadError",
+    "LoadedFile",
+    "ReadingCache",
+    "SpecLocator",
+    "SpecReading",
+    "embedded_text_offsets",
+    "is_openapi_document",
+    "load_yaml_documents",
+    "read_embedded",
+    "read_loaded",
+    "read_spec",
+    "unloadable",
+]
+
+
+def _reduce_json_locator(locator: JsonLocator) -> tuple[type[JsonLocator], tuple[bytes]]:
+    # Its decoder holds a C scanner that does not pickle; the text is all it needs to be rebuilt
+    # (the text decodes to itself again, so every location stays the same).
+    return JsonLocator, (locator.text.encode(),)
+
+
+copyreg.pickle(JsonLocator, _reduce_json_locator)
+
+
+class SpecLocator:
+    """Where a place of a bundled spec was written: a plain object, so readings pickle."""
+
+    def __init__(self, document: SpecDocument) -> None:
+        self.document = document
+
+    def __call__(self, tokens: Sequence[str]) -> Location:
+        return self.document.where(list(tokens))
 
 
 @dataclass
@@ -29,8 +74,8 @@ class SpecReading:
     """Every problem met, located."""
     files: tuple[Path, ...] = ()
     """Every local file the reading depends on."""
-    locate: Locate | None = field(default=None, repr=False)
-    """Where a place of the bundled document was written."""
+    locate: Locate | None = field(default=None, repr=False, compare=False)
+    """Where a place of the bundled document was written (a `SpecLocator`)."""
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:
@@ -138,7 +183,7 @@ def read_loaded(
         document=document.data,
         findings=findings,
         files=tuple(document.files),
-        locate=lambda tokens: document.where(list(tokens)),
+        locate=SpecLocator(document),
     )
     try:
         reading.model = normalize(document.data)
@@ -158,3 +203,76 @@ def read_loaded(
             )
         )
     return reading
+
+
+def read_embedded(
+    raw: bytes,
+    container: Path,
+    source_root: Path,
+    max_size: int,
+    allow_hosts: tuple[str, ...] = (),
+    *,
+    line_offset: int = 0,
+    column_offset: int = 0,
+    cache: ReadingCache | None = None,
+) -> SpecReading | None:
+    """Read a spec written inside another file (`container`), from a line and column of it.
+
+    A catalog's inline definition is one; findings are located in the container, where the
+    text is. YAML is read (JSON is YAML). Text that does not parse gives a reading with one
+    finding; None when it parses but is not an OpenAPI document. `cache` keeps the reading
+    while the container and the files its `$ref`s name are unchanged.
+    """
+    key = (
+        "embedded",
+        str(container),
+        raw,
+        line_offset,
+        column_offset,
+        str(source_root),
+        max_size,
+        allow_hosts,
+    )
+    if cache is not None:
+        found, kept = cache.get(key)
+        if found:
+            return kept
+    rel = container.relative_to(source_root).as_posix()
+    reading: SpecReading | None
+    try:
+        parsed = parse_document(container.with_suffix(".yaml"), raw)
+    except LoadError as exc:
+        reading = unloadable(rel, exc, line_offset)
+    else:
+        shifted = ShiftedLocator(parsed.locator, line_offset, column_offset)
+        loaded = LoadedFile(container, parsed.data, shifted)
+        # No validation kept on disk: that is keyed by the bytes of the files read, and one
+        # container may hold several specs.
+        reading = read_loaded(loaded, source_root, max_size, allow_hosts)
+    if cache is not None:
+        files = reading.files if reading is not None and reading.files else ()
+        cache.put(key, reading, files or (container,))
+    return reading
+
+
+def embedded_text_offsets(document: LoadedFile, tokens: list[str]) -> tuple[int, int]:
+    """Lines and columns before the first character of the text at `tokens` of a YAML file.
+
+    (0, 0) when that place is not a text scalar of a YAML document.
+    """
+    if not isinstance(document.locator, YamlLocator):
+        return 0, 0
+    node = document.locator.node_at(tokens)
+    if not isinstance(node, yaml.ScalarNode):
+        return 0, 0
+    if node.style in ("|", ">"):
+        # A block scalar starts on the next line, after its indentation.
+        first = node.start_mark.line + 1
+        try:
+            lines = document.path.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return first, 0
+        indent = len(lines[first]) - len(lines[first].lstrip(" ")) if first < len(lines) else 0
+        return first, indent
+    quoted = 1 if node.style in ("'", '"') else 0
+    return node.start_mark.line, node.start_mark.column + quoted

@@ -27,6 +27,7 @@ from mkdocs_platform.models.sdk import (
 )
 from mkdocs_platform.render.environment import ENV
 from mkdocs_platform.render.samples import highlight
+from mkdocs_platform.sdk.documented import docstring_coverage
 
 SdkPageKind = Literal["index", "module", "class"]
 
@@ -351,8 +352,7 @@ class _View:
 
     def coverage(self) -> tuple[int, int]:
         """(documented, counted) public modules, classes, functions, methods and properties."""
-        counted = [o for o in self.sdk.documentables() if o.kind != "attribute"]
-        return sum(1 for o in counted if o.documented), len(counted)
+        return docstring_coverage([self.sdk])
 
     def uncovered(self) -> list[tuple[Operation, str | None]]:
         if self.sdk_links is None:

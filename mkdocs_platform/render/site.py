@@ -16,12 +16,12 @@ import orjson
 from markupsafe import Markup, escape
 
 from mkdocs_platform.models import SEVERITY_ORDER, ApiEntry, Finding, Portal
-from mkdocs_platform.models.scorecard import LEVELS
 from mkdocs_platform.render.charts import badge_json_for, badge_svg_for
-from mkdocs_platform.render.dashboard import Portfolio
+from mkdocs_platform.render.dashboard import DashboardView, level_rank
 from mkdocs_platform.render.environment import ENV
 from mkdocs_platform.render.markdown import plain_title
 from mkdocs_platform.render.reference import ApiPages, Reference
+from mkdocs_platform.scorecard.portfolio import build_portfolio
 from mkdocs_platform.sources import file_links
 
 PageKind = Literal[
@@ -282,12 +282,9 @@ class PortalRenderer:
         }
         if plan.kind == "dashboard":
             template = "dashboard.html"
-            context.update(
-                portfolio=Portfolio(self.portal.apis),
-                owner_of=lambda api: api.owner,
-                system_of=lambda api: api.system,
-                level_rank=lambda level: -1 if level is None else LEVELS.index(level),
-            )
+            cards = [api.scorecard for api in self.portal.apis if api.scorecard is not None]
+            view = DashboardView(build_portfolio(cards), {card.api_id: card for card in cards})
+            context.update(view=view, level_rank=level_rank)
         elif plan.kind == "catalog":
             template = "catalog.html"
             context.update(

@@ -120,6 +120,19 @@ class CheckResult:
             dataclasses.replace(finding, rule=self.rule_id, severity=self.severity)
         )
 
+    def fail_with(self, finding: Finding, count: int = 1) -> None:
+        """Count `count` failing items, reported by one finding the rule located itself.
+
+        For places outside the spec (an SDK's code); the finding gets this rule's id and severity.
+        """
+        self.applicable += count
+        if len(self.findings) >= MAX_LISTED_FINDINGS:
+            self.unlisted += count
+            return
+        self.findings.append(
+            dataclasses.replace(finding, rule=self.rule_id, severity=self.severity)
+        )
+
 
 @dataclass
 class _Shared:

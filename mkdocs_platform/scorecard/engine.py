@@ -116,6 +116,7 @@ def score_api(
         capped_by=capped_by,
         next_level=next_level_progress(checks, level) if model is not None else None,
         waived_findings=tuple(sorted(waived, key=lambda w: _finding_order(w.finding))),
+        system=api.system,
     )
 
 

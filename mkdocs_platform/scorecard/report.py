@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import tempfile
 from collections.abc import Sequence
 from importlib import metadata
@@ -12,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs_platform.models import Finding
-from mkdocs_platform.models.scorecard import LEVELS, CheckScore, Scorecard, WaivedFinding
-from mkdocs_platform.scorecard.score import GRADES, SCORING_VERSION
+from mkdocs_platform.models.scorecard import CheckScore, Portfolio, Scorecard, WaivedFinding
+from mkdocs_platform.scorecard.portfolio import build_portfolio
+from mkdocs_platform.scorecard.score import SCORING_VERSION
 
 TOOL = "mkdocs-platform"
 
@@ -111,34 +111,29 @@ def api_json(card: Scorecard) -> dict[str, Any]:
     }
 
 
-def _portfolio(scorecards: Sequence[Scorecard]) -> dict[str, Any]:
-    grades = {grade: 0 for _, grade in GRADES}
-    grades["F"] = 0
-    levels = dict.fromkeys(LEVELS, 0)
-    unrated = 0
-    for card in scorecards:
-        grades[card.grade] += 1
-        if card.level is None:
-            unrated += 1
-        else:
-            levels[card.level] += 1
-    scores = [card.score for card in scorecards]
+def portfolio_json(portfolio: Portfolio) -> dict[str, Any]:
+    """The `portfolio` entry of `scorecards.json`."""
     return {
-        "apis": len(scorecards),
-        # The median resists a few outliers in either direction (SCORECARD.md 10.4).
-        "median_score": statistics.median(scores) if scores else None,
-        "grades": grades,
-        "levels": {**levels, "none": unrated},
+        "apis": portfolio.apis,
+        "median_score": portfolio.median_score,
+        "grades": dict(portfolio.grades),
+        "levels": dict(portfolio.levels),
     }
 
 
-def build_report(scorecards: Sequence[Scorecard]) -> dict[str, Any]:
-    """The `scorecards.json` document for these scorecards."""
+def build_report(
+    scorecards: Sequence[Scorecard], portfolio: Portfolio | None = None
+) -> dict[str, Any]:
+    """The `scorecards.json` document for these scorecards.
+
+    `portfolio` is their figures when already computed (see `build_portfolio`).
+    """
+    figures = portfolio if portfolio is not None else build_portfolio(scorecards)
     return {
         "tool": TOOL,
         "version": package_version(),
         "scoring_version": SCORING_VERSION,
-        "portfolio": _portfolio(scorecards),
+        "portfolio": portfolio_json(figures),
         "apis": [api_json(card) for card in scorecards],
     }
 

@@ -132,9 +132,12 @@ def overall(
     checks: Sequence[CheckScore], weights: Mapping[str, float]
 ) -> tuple[int, dict[CategoryId, CategoryScore], tuple[str, ...]]:
     """(score 0-100, category scores, ids of the failing critical checks)."""
-    categories = {
-        category: CategoryScore(id=category, score=round(float(score), 1), weight=weight)
-        for category, (score, weight) in category_scores(checks, weights).items()
-    }
+    categories: dict[CategoryId, CategoryScore] = {}
+    for category, (exact, weight) in category_scores(checks, weights).items():
+        shown = round(float(exact), 1)
+        # Graded as shown, so that a category showing 90.0 is an A.
+        categories[category] = CategoryScore(
+            id=category, score=shown, weight=weight, grade=grade_of(int(shown))
+        )
     score = math.floor(capped_score(checks, weights))
     return score, categories, tuple(check_id for check_id, _ in caps(checks))

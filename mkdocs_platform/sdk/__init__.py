@@ -1,7 +1,8 @@
-"""Python SDKs: static loading with griffe, links to operations, checks and reference pages.
+"""Python SDKs: static loading with griffe, links to operations, what the docstrings document.
 
-Data flows `SdkSettings` -> `load_sdk` -> `SdkModel` -> (`link_operations`, the checks of
-`rules`; `render.sdk_pages` renders it). No SDK code is ever imported or run.
+Data flows `SdkSettings` -> `load_sdk` -> `SdkModel` -> `link_operations`; `documented` says
+what the docstrings document for the `sdk` rules of the scorecard, and `render.sdk_pages`
+renders the model. No SDK code is ever imported or run.
 """
 
 from __future__ import annotations
@@ -18,15 +19,12 @@ from mkdocs_platform.models.sdk import (
 )
 from mkdocs_platform.sdk.links import link_operations
 from mkdocs_platform.sdk.load import LOAD_RULE, load_sdk
-from mkdocs_platform.sdk.rules import SDK_RULES, SdkCheck, run_sdk_checks
 from mkdocs_platform.sdk.settings import sdk_api_id
 
 __all__ = [
     "DEFAULT_LIMITS",
     "LOAD_RULE",
-    "SDK_RULES",
     "MethodLink",
-    "SdkCheck",
     "SdkLimits",
     "SdkLinks",
     "SdkModel",
@@ -35,6 +33,5 @@ __all__ = [
     "SdkSettings",
     "link_operations",
     "load_sdk",
-    "run_sdk_checks",
     "sdk_api_id",
 ]

@@ -16,9 +16,9 @@ marker always wins over a guess.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
-from mkdocs_platform.models import Finding
+from mkdocs_platform.models import Finding, Locate
 from mkdocs_platform.models.api import ApiModel, Operation
 from mkdocs_platform.models.sdk import SdkLinks, SdkModel, SdkModule, SdkObject, _op_key
 from mkdocs_platform.openapi.locate import to_pointer
@@ -241,7 +241,7 @@ def link_operations(
     model: ApiModel,
     sdks: Sequence[SdkModel],
     spec_path: str | None = None,
-    locate: Callable[[list[str]], tuple[str | None, int | None, int | None, str]] | None = None,
+    locate: Locate | None = None,
 ) -> SdkLinks:
     """Link the API's operations and its SDKs' methods; unresolved markers become findings."""
     links = SdkLinks(operations=list(model.operations))
@@ -302,7 +302,7 @@ def _marker_finding(
     marker: str,
     sdks: Sequence[SdkModel],
     spec_path: str | None,
-    locate: Callable[[list[str]], tuple[str | None, int | None, int | None, str]] | None,
+    locate: Locate | None,
 ) -> Finding:
     tokens = [*op.pointer, MARKER]
     file, line, column, pointer = (
