@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copyreg
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from mkdocs_platform.openapi.loader import (
     load_yaml_documents,
     parse_document,
 )
-from mkdocs_platform.openapi.locate import JsonLocator, ShiftedLocator, YamlLocator
+from mkdocs_platform.openapi.locate import ShiftedLocator, YamlLocator
 from mkdocs_platform.openapi.normalize import normalize
 from mkdocs_platform.openapi.validation_cache import validate_cached
 
@@ -41,15 +40,6 @@ __all__ = [
     "read_spec",
     "unloadable",
 ]
-
-
-def _reduce_json_locator(locator: JsonLocator) -> tuple[type[JsonLocator], tuple[bytes]]:
-    # Its decoder holds a C scanner that does not pickle; the text is all it needs to be rebuilt
-    # (the text decodes to itself again, so every location stays the same).
-    return JsonLocator, (locator.text.encode(),)
-
-
-copyreg.pickle(JsonLocator, _reduce_json_locator)
 
 
 class SpecLocator:

@@ -16,6 +16,8 @@ from typing import Protocol
 import yaml
 
 _WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+"""One for all locators: its C scanner does not pickle, and locators travel with readings."""
 
 
 def escape_token(token: str) -> str:
@@ -123,7 +125,6 @@ class JsonLocator:
         self._raw = raw
         self._text: str | None = None
         self._line_starts: list[int] | None = None
-        self._decoder = json.JSONDecoder()
         # container offset -> {key or index: (offset of the key or item, offset of the value)}
         self._members: dict[int, dict[str, tuple[int, int]]] = {}
 
@@ -142,7 +143,7 @@ class JsonLocator:
         return line + 1, offset - self._line_starts[line] + 1
 
     def _skip_value(self, offset: int) -> int:
-        _, end = self._decoder.raw_decode(self.text, offset)
+        _, end = _DECODER.raw_decode(self.text, offset)
         return _WS.match(self.text, end).end()  # type: ignore[union-attr]
 
     def _scan(self, offset: int) -> dict[str, tuple[int, int]]:

@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from mkdocs_platform.models.api import slugify
 from mkdocs_platform.render.markdown import render_inline, render_markdown, safe_url
 from mkdocs_platform.render.schemas import json_text
-from mkdocs_platform.scorecard.score import SCORING_VERSION, grade_of
+from mkdocs_platform.scorecard.score import SCORING_VERSION
 
 
 def _environment() -> Environment:
@@ -28,7 +28,6 @@ def _environment() -> Environment:
     env.filters["scalar"] = lambda value: value if isinstance(value, str) else json_text(value)
     env.filters["slug"] = slugify
     env.globals["safe_url"] = safe_url
-    env.globals["grade_of"] = lambda score: grade_of(int(score))
     env.globals["scoring_version"] = SCORING_VERSION
     return env
 
