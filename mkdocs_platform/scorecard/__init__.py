@@ -4,6 +4,7 @@ from mkdocs_platform.models.scorecard import (
     CheckScore,
     GateResult,
     Scorecard,
+    ScorecardSettings,
     WaivedFinding,
     Waiver,
 )
@@ -14,7 +15,6 @@ from mkdocs_platform.scorecard.junit import build_junit, write_junit
 from mkdocs_platform.scorecard.report import build_report, write_report
 from mkdocs_platform.scorecard.sarif import build_sarif, write_sarif
 from mkdocs_platform.scorecard.score import SCORING_VERSION
-from mkdocs_platform.scorecard.settings import ScorecardSettings
 from mkdocs_platform.scorecard.waivers import load_waivers
 
 __all__ = [
