@@ -23,7 +23,7 @@ from mkdocs_platform.discovery.specs import CONVENTIONAL_NAME
 from mkdocs_platform.errors import PlatformError, UsageError
 from mkdocs_platform.models import Portal, PortalSettings, SourceSettings, SpecSelector
 from mkdocs_platform.models.api import slugify
-from mkdocs_platform.models.scorecard import LEVELS, GateResult, Scorecard, ScorecardSettings
+from mkdocs_platform.models.scorecard import LEVELS, GateResult, Scorecard
 from mkdocs_platform.portal import read_portal, score_portal
 from mkdocs_platform.scorecard.outputs import (
     REPORT_FORMATS,
@@ -195,7 +195,7 @@ def check_settings(args: argparse.Namespace) -> PortalSettings:
         if not args.waivers.is_file():
             raise UsageError(f"{args.waivers}: no such waiver file")
         gates["waivers"] = str(args.waivers.resolve())
-    scorecard = dataclasses.replace(settings.scorecard or ScorecardSettings(), **gates)
+    scorecard = dataclasses.replace(settings.scorecard, **gates)
     return dataclasses.replace(settings, scorecard=scorecard)
 
 

@@ -12,7 +12,6 @@ from mkdocs_platform.discovery.specs import find_spec_files, missing_explicit_sp
 from mkdocs_platform.errors import PortalError
 from mkdocs_platform.models import ApiEntry, CatalogEntity, Finding, Portal, PortalSettings, Source
 from mkdocs_platform.models.api import slugify
-from mkdocs_platform.models.scorecard import ScorecardSettings
 from mkdocs_platform.openapi import ReadingCache, SpecReading, read_spec
 from mkdocs_platform.scorecard import evaluate_gates, score_apis
 from mkdocs_platform.sdk import link_operations, load_sdk
@@ -204,7 +203,7 @@ def score_portal(portal: Portal, *, complete: bool = True) -> None:
     `complete` says the portal holds every API the waiver file may name: a waiver for an id it
     does not have is then stale. A check of some folders of a portal is not complete.
     """
-    settings = portal.settings.scorecard or ScorecardSettings()
+    settings = portal.settings.scorecard
     scorecards = score_apis(portal.apis, settings, complete=complete)
     for api, card in zip(portal.apis, scorecards, strict=True):
         api.scorecard = card

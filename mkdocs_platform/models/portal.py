@@ -88,16 +88,15 @@ class PortalSettings:
     """Files larger than this many bytes are a finding and are not loaded."""
     allow_hosts: tuple[str, ...] = ()
     """Hosts a `$ref` or catalog `$text` may fetch from."""
+    scorecard: ScorecardSettings = field(default_factory=ScorecardSettings)
+    """How APIs are scored and gated."""
+    reports: ReportSettings = ReportSettings()
+    """Which reports to write."""
 
     @property
     def validation_dir(self) -> Path | None:
         """Where validator findings are kept between builds, when caching is on."""
         return self.cache_dir / "validation" if self.cache else None
-
-    scorecard: ScorecardSettings | None = None
-    """How APIs are scored; None for the defaults."""
-    reports: ReportSettings = ReportSettings()
-    """Which reports to write."""
 
 
 @dataclass(frozen=True)

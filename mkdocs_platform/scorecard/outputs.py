@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Literal, TextIO
 
 from mkdocs_platform.models import Portal
-from mkdocs_platform.models.scorecard import Scorecard, ScorecardSettings
+from mkdocs_platform.models.scorecard import Scorecard
 from mkdocs_platform.scorecard.annotations import print_annotations
 from mkdocs_platform.scorecard.junit import build_junit, dumps_junit
 from mkdocs_platform.scorecard.locations import source_prefixes
@@ -34,7 +34,7 @@ def report_text(portal: Portal, report_format: ReportFormat) -> str:
             scorecards, prefixes=source_prefixes(portal.apis), extra=portal.findings
         )
         return dumps_sarif(sarif)
-    return dumps_junit(build_junit(scorecards, portal.settings.scorecard or ScorecardSettings()))
+    return dumps_junit(build_junit(scorecards, portal.settings.scorecard))
 
 
 def write_reports(portal: Portal, site_dir: Path) -> list[Path]:
@@ -60,7 +60,7 @@ def print_portal_annotations(portal: Portal, stream: TextIO | None = None) -> in
     Uses `scorecard.annotations` (severity, cap); writes to `stream` (default: stdout) and
     returns how many lines were printed.
     """
-    settings = portal.settings.scorecard or ScorecardSettings()
+    settings = portal.settings.scorecard
     return print_annotations(
         portal_scorecards(portal),
         settings.annotations_severity,
