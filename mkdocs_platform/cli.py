@@ -1,9 +1,11 @@
-"""`mkdocs-platform check`: the portal's scorecard for a service repository, without a site.
+"""`mkdocs-platform check`: the portal's scorecards, without a site.
 
-Reports: text (default), json (`scorecards.json`), sarif (SARIF 2.1.0) or junit (JUnit XML).
-Under GitHub Actions (`GITHUB_ACTIONS=true`) findings at warn and above are also printed to
-stderr as `::error`/`::warning` annotations. Exit status: 0 when the gate passes, 1 when it
-fails, 2 on a usage or tool error.
+The build's pipeline (`portal.read_portal`, `portal.score_portal`, `scorecard.outputs`) runs on
+the sources of a `mkdocs.yml` (`--config`, validated by the plugin's own config classes) or on
+the paths given. Reports: text (default), json (`scorecards.json`), sarif (SARIF 2.1.0) or
+junit (JUnit XML). Under GitHub Actions (`GITHUB_ACTIONS=true`) findings at the configured
+severity and above are also printed to stderr as `::error`/`::warning` annotations. Exit status:
+0 when the gate passes, 1 when it fails, 2 on a usage, configuration or tool error.
 """
 
 from __future__ import annotations

@@ -48,8 +48,10 @@ def _read_source(
         raise PortalError(
             f"source '{source.name}': the spec {missing[0]!r} named in 'specs' does not exist"
         )
-    files = walk_files(source)
-    catalog = read_catalog(source, settings, files) if source.settings.catalog else SourceCatalog()
+    # Without catalog files, named specs need no walk of the whole checkout (one spec file that
+    # `mkdocs-platform check` reads in a large repository).
+    files = walk_files(source) if source.settings.catalog else None
+    catalog = read_catalog(source, settings, files) if files is not None else SourceCatalog()
     # A spec the catalog describes appears once, under the catalog's id.
     described = {api.definition.resolve() for api in catalog.apis if api.definition is not None}
     result = _SourceResult(components=catalog.components, findings=catalog.findings)
