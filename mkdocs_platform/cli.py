@@ -144,7 +144,7 @@ def _unique(name: str, taken: set[str]) -> str:
 
 
 def path_sources(paths: Sequence[Path]) -> list[tuple[Path, SourceSettings]]:
-    """A portal source for each path given on the command line, with the path.
+    """A portal source for each path given on the command line, beside that path.
 
     A folder is a source as a build reads it (spec files by their names, catalog files). A spec
     file is the one spec of a source rooted at its repository (its `$ref`s may reach siblings),
@@ -161,7 +161,7 @@ def path_sources(paths: Sequence[Path]) -> list[tuple[Path, SourceSettings]]:
         path = given.resolve()
         if path.is_dir():
             name = _unique(slugify(path.name) or "api", taken)
-            result.append((path, SourceSettings(name=name, path=path)))
+            result.append((given, SourceSettings(name=name, path=path)))
             continue
         root = _repository_root(path)
         api_name = path.parent.name if CONVENTIONAL_NAME.match(path.name) else path.stem
@@ -169,25 +169,26 @@ def path_sources(paths: Sequence[Path]) -> list[tuple[Path, SourceSettings]]:
         spec = SpecSelector(
             pattern=path.relative_to(root).as_posix(), api_id=slugify(api_name) or name
         )
-        result.append((path, SourceSettings(name=name, path=root, specs=(spec,), catalog=False)))
+        result.append((given, SourceSettings(name=name, path=root, specs=(spec,), catalog=False)))
     return result
 
 
-def check_settings(args: argparse.Namespace) -> PortalSettings:
-    """The settings of `--config` (else the plugin's defaults), with the paths and flags given.
+def check_settings(
+    args: argparse.Namespace, sources: Sequence[SourceSettings] = ()
+) -> PortalSettings:
+    """The settings of `--config` or the defaults, with `sources` (if any) and the flags' gates.
 
     Raises:
         ConfigError: the config file is invalid.
-        UsageError: a path or the waiver file does not exist.
+        UsageError: the waiver file does not exist.
     """
     if args.config is not None:
         settings = read_config_file(args.config)
     else:
         # A check writes nothing beside the report: no validation cache in the current folder.
         settings = PortalSettings(sources=(), cache=False)
-    if args.paths or args.config is None:
-        sources = tuple(source for _, source in path_sources(args.paths or [Path()]))
-        settings = dataclasses.replace(settings, sources=sources)
+    if sources:
+        settings = dataclasses.replace(settings, sources=tuple(sources))
     gates: dict[str, Any] = {
         key: value
         for key in ("fail_under", "target_level", "fail_on")
@@ -221,14 +222,12 @@ def check_portal(args: argparse.Namespace) -> Portal:
         PlatformError: on a mistake in the arguments or the configuration.
         SourceError: when a source cannot be made available.
     """
-    settings = check_settings(args)
-    portal = read_portal(settings)
-    from_paths = args.paths or args.config is None
-    if from_paths:
-        given = args.paths or [Path()]
-        _require_apis(portal, list(zip(given, settings.sources, strict=True)))
+    given = args.paths or ([] if args.config is not None else [Path()])
+    sources = path_sources(given)
+    portal = read_portal(check_settings(args, [source for _, source in sources]))
+    _require_apis(portal, sources)
     # Some folders of a portal are not all of it: waivers for its other APIs are not stale.
-    score_portal(portal, complete=not from_paths)
+    score_portal(portal, complete=not sources)
     return portal
 
 
