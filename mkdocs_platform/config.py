@@ -17,9 +17,9 @@ from typing import Any, Literal, TypeVar
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, ValidationError
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError
 from mkdocs.plugins import get_plugin_logger
-from mkdocs.utils.yaml import yaml_load
 
 from mkdocs_platform.errors import ConfigError
 from mkdocs_platform.models import PortalSettings, ReportSettings, SourceSettings, SpecSelector
@@ -603,20 +603,23 @@ def _plugin_options(plugins: object) -> Mapping[str, Any] | None:
 def read_config_file(path: Path) -> PortalSettings:
     """The settings of the `platform` plugin in the MkDocs config file `path`.
 
-    The file is read as MkDocs reads it (`INHERIT`, `!ENV`) and the plugin's options are
-    validated by `PlatformConfig`; relative paths are resolved against the file's folder.
+    The file is read as MkDocs reads it (`INHERIT`, `!ENV`, `!relative`) and the plugin's
+    options are validated by `PlatformConfig`; relative paths are the file's neighbours.
 
     Raises:
         ConfigError: the file cannot be read, has no `platform` plugin, or an option is invalid.
     """
+    # Read as MkDocs reads it (tags such as `!relative` need a config), not validated: only the
+    # plugin's options are checked here, and the rest of the file may need other plugins.
+    mkdocs_config = MkDocsConfig(config_file_path=str(path))
     try:
         with path.open("rb") as handle:
-            data = yaml_load(handle)
+            mkdocs_config.load_file(handle)
     except OSError as exc:
         raise ConfigError(f"{path}: {exc.strerror or exc}") from None
     except ConfigurationError as exc:
         raise ConfigError(f"{path}: {exc}") from None
-    options = _plugin_options(data.get("plugins") if isinstance(data, dict) else None)
+    options = _plugin_options(mkdocs_config.get("plugins"))
     if options is None:
         raise ConfigError(
             f"Config value 'plugins': the '{PLUGIN_NAME}' plugin is not configured in {path}"

@@ -465,3 +465,23 @@ def test_config_file_without_the_plugin_or_missing_exits_2(capsys, tmp_path):
     code, _, err = run(capsys, "--config", str(tmp_path / "nowhere.yml"))
     assert code == 2
     assert "nowhere.yml" in err
+
+
+def test_config_file_is_read_as_mkdocs_reads_it(capsys, tmp_path, monkeypatch):
+    write_files(tmp_path / "repos/orders", {"api/openapi.yaml": minimal_spec("Orders")})
+    write_files(
+        tmp_path / "portal",
+        {
+            "base.yml": "site_name: Base\nmarkdown_extensions:\n"
+            "  - pymdownx.snippets:\n      base_path: !relative $config_dir\n",
+            "mkdocs.yml": "INHERIT: base.yml\nplugins:\n  - platform:\n"
+            "      sources: [{name: orders, path: ../repos/orders}]\n"
+            "      scorecard: {fail_under: !ENV [PORTAL_FAIL_UNDER, 0]}\n",
+        },
+    )
+    config = str(tmp_path / "portal/mkdocs.yml")
+    assert run(capsys, "--config", config)[0] == 0
+    monkeypatch.setenv("PORTAL_FAIL_UNDER", "100")
+    code, out, _ = run(capsys, "--config", config)
+    assert code == 1
+    assert "its score is under fail_under 100" in out
