@@ -1,70 +1,62 @@
-"""`mkdocs-platform check`: the portal's scorecard for a service repository, without a site.
+"""`mkdocs-platform check`: the portal's scorecards, without a site.
 
-Reports: text (default), json (`scorecards.json`), sarif (SARIF 2.1.0) or junit (JUnit XML).
-Under GitHub Actions (`GITHUB_ACTIONS=true`) findings at warn and above are also printed to
-stderr as `::error`/`::warning` annotations. Exit status: 0 when the gate passes, 1 when it
-fails, 2 on a usage or tool error.
+The build's pipeline (`portal.read_portal`, `portal.score_portal`, `scorecard.outputs`) runs on
+the sources of a `mkdocs.yml` (`--config`, validated by the plugin's own config classes) or on
+the paths given. Reports: text (default), json (`scorecards.json`), sarif (SARIF 2.1.0) or
+junit (JUnit XML). Under GitHub Actions (`GITHUB_ACTIONS=true`) findings at the configured
+severity and above are also printed to stderr as `::error`/`::warning` annotations. Exit status:
+0 when the gate passes, 1 when it fails, 2 on a usage, configuration or tool error.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
+from mkdocs.config.base import ValidationError
+
+from mkdocs_platform.config import WholeNumber, read_config_file
 from mkdocs_platform.discovery.specs import CONVENTIONAL_NAME
-from mkdocs_platform.models import ApiEntry, PortalSettings, Source, SourceSettings
+from mkdocs_platform.errors import PlatformError, UsageError
+from mkdocs_platform.models import Portal, PortalSettings, SourceSettings, SpecSelector
 from mkdocs_platform.models.api import slugify
 from mkdocs_platform.models.scorecard import LEVELS, GateResult, Scorecard
-from mkdocs_platform.openapi import read_spec
-from mkdocs_platform.portal import PortalError, read_portal
-from mkdocs_platform.scorecard.annotations import print_annotations
-from mkdocs_platform.scorecard.engine import score_apis
-from mkdocs_platform.scorecard.gates import evaluate_gates
-from mkdocs_platform.scorecard.junit import build_junit, dumps_junit
-from mkdocs_platform.scorecard.locations import source_prefixes
-from mkdocs_platform.scorecard.report import (
-    TOOL,
-    build_report,
-    dumps_report,
-    package_version,
-    write_atomic,
+from mkdocs_platform.portal import read_portal, score_portal
+from mkdocs_platform.scorecard.outputs import (
+    REPORT_FORMATS,
+    portal_scorecards,
+    print_portal_annotations,
+    report_text,
 )
-from mkdocs_platform.scorecard.sarif import build_sarif, dumps_sarif
+from mkdocs_platform.scorecard.report import TOOL, package_version, write_atomic
 from mkdocs_platform.scorecard.score import SCORING_VERSION
-from mkdocs_platform.scorecard.settings import ScorecardSettings
 from mkdocs_platform.sources import SourceError
-from mkdocs_platform.sources.git import read_local_head
 
 EXIT_PASSED = 0
 EXIT_GATE_FAILED = 1
 EXIT_ERROR = 2
 
-MAX_SPEC_SIZE = 64 * 1024 * 1024
-"""Larger spec files are a finding and are not loaded (the portal's default)."""
-
 TOP_REASONS = 3
 
-FORMATS = ("text", "json", "sarif", "junit")
+FORMATS = ("text", *REPORT_FORMATS)
 
-
-class UsageError(Exception):
-    """A mistake in what the command was asked to do; the message says which."""
+_SCORE_BOUND = WholeNumber(0, 100)
 
 
 def _score_bound(text: str) -> int:
     try:
-        value = int(text)
+        return _SCORE_BOUND.run_validation(int(text))
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"expected a whole number from 0 to 100, got {text!r}"
         ) from None
-    if not 0 <= value <= 100:
-        raise argparse.ArgumentTypeError(f"expected a whole number from 0 to 100, got {value}")
-    return value
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,7 +73,8 @@ def build_parser() -> argparse.ArgumentParser:
         description=(
             "Score every OpenAPI spec found in the given paths (a spec file is read as it is; "
             "a folder or repository is searched for openapi.*, swagger.* and *.openapi.* "
-            "files). Exit 0 when the gate passes, 1 when it fails, 2 on an error."
+            "files), or every API of the portal a mkdocs.yml configures (--config). Exit 0 "
+            "when the gate passes, 1 when it fails, 2 on an error."
         ),
     )
     check.add_argument(
@@ -89,7 +82,16 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         metavar="PATH",
         type=Path,
-        help="spec files, folders or repositories (default: the current folder)",
+        help="spec files, folders or repositories (default: the current folder, or the "
+        "sources of --config)",
+    )
+    check.add_argument(
+        "--config",
+        metavar="MKDOCS_YML",
+        type=Path,
+        help="read the platform plugin's settings from this mkdocs.yml: its sources (with their "
+        "SDKs), scorecard rules, weights, overrides, waivers and gates; PATHs, when given, "
+        "replace its sources",
     )
     check.add_argument(
         "--format",
@@ -132,76 +134,101 @@ def _repository_root(path: Path) -> Path:
     return path.parent
 
 
-def _local_source(root: Path) -> Source:
-    commit, branch = read_local_head(root)
-    name = slugify(root.name) or "api"
-    return Source(
-        settings=SourceSettings(name=name, path=root), root=root, commit=commit, branch=branch
-    )
+def _unique(name: str, taken: set[str]) -> str:
+    unique, number = name, 1
+    while unique in taken:
+        number += 1
+        unique = f"{name}-{number}"
+    taken.add(unique)
+    return unique
 
 
-def _entry(source: Source, path: Path, api_id: str) -> ApiEntry | None:
-    reading = read_spec(path, source.root, MAX_SPEC_SIZE)
-    if reading is None:
-        return None
-    return ApiEntry(
-        id=api_id,
-        source=source,
-        spec_path=path.relative_to(source.root).as_posix(),
-        model=reading.model,
-        document=reading.document,
-        findings=reading.findings,
-        locate=reading.locate,
-    )
+def path_sources(paths: Sequence[Path]) -> list[tuple[Path, SourceSettings]]:
+    """A portal source for each path given on the command line, beside that path.
 
-
-def _read_file(path: Path) -> ApiEntry:
-    source = _local_source(_repository_root(path))
-    # `pets/openapi.yaml` is the pets API; `pets.yaml` is too.
-    name = path.parent.name if CONVENTIONAL_NAME.match(path.name) else path.stem
-    entry = _entry(source, path, slugify(name) or source.name)
-    if entry is None:
-        raise UsageError(f"{path}: not an OpenAPI document (no top-level 'openapi' or 'swagger')")
-    return entry
-
-
-def _read_folder(folder: Path) -> list[ApiEntry]:
-    # A folder is read as a portal source: spec files by their names, catalog-info.yaml files
-    # (owners, lifecycles, ids) and the relations between them, exactly as a build reads it.
-    name = slugify(folder.name) or "api"
-    settings = PortalSettings(
-        sources=(SourceSettings(name=name, path=folder),), max_spec_size=MAX_SPEC_SIZE
-    )
-    try:
-        apis = read_portal(settings).apis
-    except (PortalError, SourceError) as exc:
-        raise UsageError(f"{folder}: {exc}") from None
-    if not apis:
-        raise UsageError(f"{folder}: no OpenAPI spec found (openapi.*, swagger.*, *.openapi.*)")
-    return apis
-
-
-def collect_apis(paths: Sequence[Path]) -> list[ApiEntry]:
-    """Every API in `paths`, read as the portal reads it.
+    A folder is a source as a build reads it (spec files by their names, catalog files). A spec
+    file is the one spec of a source rooted at its repository (its `$ref`s may reach siblings),
+    named after the file (`pets.yaml`) or its folder (`pets/openapi.yaml`).
 
     Raises:
-        UsageError: a path is missing or holds no spec, or two APIs get one id.
+        UsageError: a path does not exist.
     """
-    apis: list[ApiEntry] = []
+    taken: set[str] = set()
+    result = []
     for given in paths:
         if not given.exists():
             raise UsageError(f"{given}: no such file or folder")
         path = given.resolve()
-        apis.extend(_read_folder(path) if path.is_dir() else [_read_file(path)])
-    seen: dict[str, ApiEntry] = {}
-    for api in apis:
-        other = seen.setdefault(api.id, api)
-        if other is not api:
+        if path.is_dir():
+            name = _unique(slugify(path.name) or "api", taken)
+            result.append((given, SourceSettings(name=name, path=path)))
+            continue
+        root = _repository_root(path)
+        api_name = path.parent.name if CONVENTIONAL_NAME.match(path.name) else path.stem
+        name = _unique(slugify(root.name) or "api", taken)
+        spec = SpecSelector(
+            pattern=path.relative_to(root).as_posix(), api_id=slugify(api_name) or name
+        )
+        result.append((given, SourceSettings(name=name, path=root, specs=(spec,), catalog=False)))
+    return result
+
+
+def check_settings(
+    args: argparse.Namespace, sources: Sequence[SourceSettings] = ()
+) -> PortalSettings:
+    """The settings of `--config` or the defaults, with `sources` (if any) and the flags' gates.
+
+    Raises:
+        ConfigError: the config file is invalid.
+        UsageError: the waiver file does not exist.
+    """
+    if args.config is not None:
+        settings = read_config_file(args.config)
+    else:
+        # A check writes nothing beside the report: no validation cache in the current folder.
+        settings = PortalSettings(sources=(), cache=False)
+    if sources:
+        settings = dataclasses.replace(settings, sources=tuple(sources))
+    gates: dict[str, Any] = {
+        key: value
+        for key in ("fail_under", "target_level", "fail_on")
+        if (value := getattr(args, key)) is not None
+    }
+    if args.waivers is not None:
+        if not args.waivers.is_file():
+            raise UsageError(f"{args.waivers}: no such waiver file")
+        gates["waivers"] = str(args.waivers.resolve())
+    scorecard = dataclasses.replace(settings.scorecard, **gates)
+    return dataclasses.replace(settings, scorecard=scorecard)
+
+
+def _require_apis(portal: Portal, sources: Sequence[tuple[Path, SourceSettings]]) -> None:
+    """Every path given yields an API: checking nothing must not pass a gate."""
+    found = {api.source.name for api in portal.apis}
+    for path, source in sources:
+        if source.name in found:
+            continue
+        if source.specs:
             raise UsageError(
-                f"two APIs get the id '{api.id}': {other.source.root / other.spec_path} and "
-                f"{api.source.root / api.spec_path}; check them one at a time"
+                f"{path}: not an OpenAPI document (no top-level 'openapi' or 'swagger')"
             )
-    return apis
+        raise UsageError(f"{path}: no OpenAPI spec found (openapi.*, swagger.*, *.openapi.*)")
+
+
+def check_portal(args: argparse.Namespace) -> Portal:
+    """The portal the arguments describe, read and scored as a build reads and scores it.
+
+    Raises:
+        PlatformError: on a mistake in the arguments or the configuration.
+        SourceError: when a source cannot be made available.
+    """
+    given = args.paths or ([] if args.config is not None else [Path()])
+    sources = path_sources(given)
+    portal = read_portal(check_settings(args, [source for _, source in sources]))
+    _require_apis(portal, sources)
+    # Some folders of a portal are not all of it: waivers for its other APIs are not stale.
+    score_portal(portal, complete=not sources)
+    return portal
 
 
 def format_text(scorecards: Sequence[Scorecard], gate: GateResult) -> str:
@@ -251,39 +278,15 @@ def format_text(scorecards: Sequence[Scorecard], gate: GateResult) -> str:
 
 
 def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    """Score the paths, report, and apply the gate; returns the exit status."""
-    waivers = None
-    if args.waivers is not None:
-        if not args.waivers.is_file():
-            raise UsageError(f"{args.waivers}: no such waiver file")
-        waivers = str(args.waivers.resolve())
-    settings = ScorecardSettings(
-        fail_under=args.fail_under,
-        target_level=args.target_level,
-        fail_on=args.fail_on,
-        waivers=waivers,
-    )
-    apis = collect_apis(args.paths or [Path()])
-    # Only some APIs of a portal may be checked here: waivers for others are not stale.
-    scorecards = score_apis(apis, settings, complete=False)
-    gate = evaluate_gates(scorecards, settings)
-    prefixes = source_prefixes(apis)
-    if args.format == "json":
-        text = dumps_report(build_report(scorecards))
-    elif args.format == "sarif":
-        text = dumps_sarif(build_sarif(scorecards, prefixes=prefixes))
-    elif args.format == "junit":
-        text = dumps_junit(build_junit(scorecards, settings))
+    """Score the portal, report, and apply the gate; returns the exit status."""
+    portal = check_portal(args)
+    gate = portal.gate or GateResult(failed=False, message="No scorecard gate is configured.")
+    if args.format == "text":
+        text = format_text(portal_scorecards(portal), gate)
     else:
-        text = format_text(scorecards, gate)
+        text = report_text(portal, args.format)
     # On stderr: stdout may carry a machine-readable report.
-    print_annotations(
-        scorecards,
-        settings.annotations_severity,
-        settings.annotations_cap,
-        prefixes=prefixes,
-        stream=stderr,
-    )
+    print_portal_annotations(portal, stream=stderr)
     if args.output is not None:
         write_atomic(args.output, text)
     else:
@@ -305,10 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     try:
         return run_check(args, sys.stdout, sys.stderr)
-    except UsageError as exc:
-        sys.stderr.write(f"mkdocs-platform: error: {exc}\n")
-        return EXIT_ERROR
-    except OSError as exc:
+    except (PlatformError, SourceError, OSError) as exc:
         sys.stderr.write(f"mkdocs-platform: error: {exc}\n")
         return EXIT_ERROR
     except Exception:  # noqa: BLE001 - a crash must not exit 1, which means "the gate failed"

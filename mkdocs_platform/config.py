@@ -1,21 +1,63 @@
-"""The plugin's options in `mkdocs.yml` (DESIGN section 7), validated by MkDocs."""
+"""The plugin's options in `mkdocs.yml` (DESIGN section 7), validated by MkDocs' config classes,
+and the engine-neutral settings they become.
+
+Every option is declared and checked here once; the build and `mkdocs-platform check --config`
+both read a `mkdocs.yml` through these classes.
+"""
 
 from __future__ import annotations
 
+import difflib
+import math
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import BaseConfigOption, ValidationError
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import ConfigurationError
+from mkdocs.plugins import get_plugin_logger
 
+from mkdocs_platform.errors import ConfigError
 from mkdocs_platform.models import PortalSettings, ReportSettings, SourceSettings, SpecSelector
-from mkdocs_platform.scorecard.settings import ScorecardSettings, SettingsError
+from mkdocs_platform.models.scorecard import (
+    CATEGORIES,
+    DEFAULT_WEIGHTS,
+    LEVELS,
+    NO_LEVEL,
+    SEVERITY_SETTINGS,
+    LevelId,
+    Override,
+    RuleSetting,
+    ScorecardSettings,
+    SeveritySetting,
+)
+from mkdocs_platform.models.sdk import DOCSTRING_STYLES, SdkSettings
+from mkdocs_platform.scorecard.registry import PLANNED_RULE_IDS, all_rules
+
+log = get_plugin_logger(__name__)
+
+PLUGIN_NAME = "platform"
+"""The plugin's name in `mkdocs.yml` (its entry point)."""
+
+PLUGIN_OPTION = f"Config value 'plugins': Plugin '{PLUGIN_NAME}' option "
+"""How MkDocs starts a message about one of the plugin's options."""
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+_API_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_PACKAGE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([KMG]?i?B?)?\s*$", re.IGNORECASE)
 _SIZE_UNITS = {"": 1, "B": 1, "K": 1024, "M": 1024**2, "G": 1024**3}
+
+AnyConfig = TypeVar("AnyConfig", bound=base.Config)
+
+
+def config_dir(config_file_path: str | None) -> Path:
+    """The folder relative paths in a config file are resolved against (else the current one)."""
+    return Path(config_file_path).resolve().parent if config_file_path else Path.cwd()
 
 
 class StrictConfig(base.Config):
@@ -62,6 +104,66 @@ class NullableText(BaseConfigOption[str | None]):
         raise ValidationError(f"Expected a path or null, got {value!r}")
 
 
+class Matching(BaseConfigOption[str]):
+    """Text matching a pattern, such as an importable name or an API id."""
+
+    def __init__(self, pattern: re.Pattern[str], expected: str) -> None:
+        super().__init__()
+        self.pattern = pattern
+        self.expected = expected
+
+    def run_validation(self, value: object) -> str:
+        if value is None:
+            raise ValidationError("Required configuration not provided.")
+        if isinstance(value, str) and self.pattern.match(value):
+            return value
+        raise ValidationError(f"expected {self.expected}, got {value!r}")
+
+
+class RelativePath(BaseConfigOption[str]):
+    """A path relative to the source root."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__()
+        self.default = default
+
+    def run_validation(self, value: object) -> str:
+        if not isinstance(value, str) or not value.strip() or Path(value).is_absolute():
+            raise ValidationError(f"expected a path relative to the source root, got {value!r}")
+        return value
+
+
+class WholeNumber(BaseConfigOption[int]):
+    """A whole number within bounds (YAML's `true` is not one)."""
+
+    def __init__(self, low: int, high: int | None = None, default: int | None = None) -> None:
+        super().__init__()
+        self.low, self.high = low, high
+        self.default = default
+
+    def run_validation(self, value: object) -> int:
+        within = isinstance(value, int) and not isinstance(value, bool) and self.low <= value
+        if within and (self.high is None or value <= self.high):  # type: ignore[operator]
+            return value  # type: ignore[return-value]
+        bounds = (
+            f"from {self.low} to {self.high}" if self.high is not None else f"of {self.low} or more"
+        )
+        raise ValidationError(f"expected a whole number {bounds}, got {value!r}")
+
+
+class Ratio(BaseConfigOption[float]):
+    """A ratio from 0 to 1."""
+
+    def run_validation(self, value: object) -> float:
+        if _is_number(value) and 0 <= value <= 1:  # type: ignore[operator]
+            return float(value)  # type: ignore[arg-type]
+        raise ValidationError(f"expected a ratio from 0 to 1, got {value!r}")
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
 class SpecItem(BaseConfigOption[SpecSelector]):
     """A glob or path, or `{path: ..., id: ...}`."""
 
@@ -84,13 +186,13 @@ class SpecItem(BaseConfigOption[SpecSelector]):
 class SdkConfig(StrictConfig):
     """A Python SDK in a source."""
 
-    path = c.Type(str, default=".")
+    path = RelativePath(default=".")
     """Folder holding the package (what would be on `sys.path`), relative to the source root."""
-    package = c.Type(str)
+    package = Matching(_PACKAGE, "an importable name such as payments_sdk")
     """Importable name of the package."""
-    api = c.Optional(c.Type(str))
+    api = c.Optional(Matching(_API_ID, "an API id (lowercase letters, digits and '-')"))
     """Id of the API the SDK calls; default: the source's only API."""
-    docstring_style = c.Choice(("auto", "google", "numpy", "sphinx"), default="auto")
+    docstring_style = c.Choice(DOCSTRING_STYLES, default="auto")
     """How its docstrings are written."""
 
 
@@ -134,7 +236,7 @@ class SourcesOption(c.ListOfItems[SourceConfig]):
             raise ValidationError(
                 f"Expected a list of sources, but a {type(value).__name__} was given."
             )
-        config_dir = Path(self._config.config_file_path or ".").resolve().parent
+        folder = config_dir(self._config.config_file_path)
         result: list[SourceConfig] = []
         names: set[str] = set()
         for index, item in enumerate(value):
@@ -152,7 +254,7 @@ class SourcesOption(c.ListOfItems[SourceConfig]):
             if source.path is None and source.git is None:
                 raise ValidationError(f"{label}: give a 'path' or a 'git' URL")
             if source.path is not None:
-                path = (config_dir / source.path).resolve()
+                path = (folder / source.path).resolve()
                 if source.git is None and not path.is_dir():
                     raise ValidationError(
                         f"{label}: the path '{source.path}' ({path}) is not an existing directory"
@@ -178,24 +280,155 @@ class AnnotationsConfig(StrictConfig):
 
     severity = c.Choice(("info", "warn", "error"), default="warn")
     """Findings at or above this severity are annotated."""
-    cap = c.Type(int, default=50)
+    cap = WholeNumber(0, default=50)
     """At most this many annotations; one more line counts the rest."""
+
+
+class Severity(BaseConfigOption[SeveritySetting]):
+    """A rule's severity: off, info, warn or error (YAML reads a bare `off` as false)."""
+
+    def run_validation(self, value: object) -> SeveritySetting:
+        if value is False:
+            return "off"
+        for severity in SEVERITY_SETTINGS:
+            if value == severity:
+                return severity
+        raise ValidationError(f"expected off, info, warn or error, got {value!r}")
+
+
+_RULE_LEVELS: tuple[LevelId | Literal["none"], ...] = (*LEVELS, NO_LEVEL)
+
+
+class RuleConfig(StrictConfig):
+    """What to change about one rule; each key left out keeps the rule's default."""
+
+    severity = c.Optional(Severity())
+    """off, info, warn or error."""
+    level = c.Optional(c.Choice(_RULE_LEVELS))
+    """The lowest level at which it must pass, or `none` to count for the score only."""
+    threshold = c.Optional(Ratio())
+    """The ratio of passing items it needs at its level (0 to 1)."""
+
+
+class RuleOption(BaseConfigOption[RuleSetting]):
+    """A rule's setting: a severity, or `{severity, level, threshold}`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.details = c.SubConfig(RuleConfig)
+
+    def run_validation(self, value: object) -> RuleSetting:
+        if isinstance(value, dict):
+            details = self.details.run_validation(value)
+            level = next((lv for lv in _RULE_LEVELS if lv == details.level), None)
+            return RuleSetting(severity=details.severity, level=level, threshold=details.threshold)
+        try:
+            return RuleSetting(severity=Severity().run_validation(value))
+        except ValidationError:
+            raise ValidationError(
+                "expected off, info, warn, error or a mapping {severity, level, threshold}, "
+                f"got {value!r}"
+            ) from None
+
+
+def unknown_rule_message(rule_id: str) -> str | None:
+    """Why `rule_id` cannot be configured (with the nearest known id), or None when it can."""
+    known = [*all_rules(), *PLANNED_RULE_IDS]
+    if rule_id in known:
+        return None
+    nearest = difflib.get_close_matches(rule_id, known, n=1)
+    hint = f"; did you mean '{nearest[0]}'?" if nearest else ""
+    return f"unknown rule id '{rule_id}'{hint}"
+
+
+class RulesOption(c.DictOfItems[RuleSetting]):
+    """Rule id -> setting; an unknown rule id is an error that names the nearest known one."""
+
+    def __init__(self) -> None:
+        super().__init__(RuleOption(), default={})
+
+    def run_validation(self, value: object) -> dict[str, RuleSetting]:
+        if not isinstance(value, dict) or not value:
+            return super().run_validation(value)
+        result: dict[str, RuleSetting] = {}
+        for rule_id, item in value.items():
+            unknown = unknown_rule_message(str(rule_id))
+            if unknown is not None:
+                raise ValidationError(unknown)
+            try:
+                result[rule_id] = self.option_type.run_validation(item)
+            except ValidationError as exc:
+                raise ValidationError(f"rule '{rule_id}': {exc}") from None
+        return result
+
+
+class WeightsOption(c.DictOfItems[float]):
+    """Category id -> weight (a number of 0 or more)."""
+
+    def __init__(self) -> None:
+        super().__init__(c.Type((int, float)), default={})
+
+    def run_validation(self, value: object) -> dict[str, float]:
+        weights = super().run_validation(value)
+        for category, weight in weights.items():
+            if category not in CATEGORIES:
+                raise ValidationError(
+                    f"unknown category '{category}'; categories are {', '.join(CATEGORIES)}"
+                )
+            if not _is_number(weight) or weight < 0:
+                raise ValidationError(
+                    f"category '{category}': expected a number of 0 or more, got {weight!r}"
+                )
+        return weights
+
+
+class OverrideConfig(StrictConfig):
+    """Rule settings for some APIs."""
+
+    apis = c.ListOfItems(c.Type(str))
+    """Globs of the API ids it applies to (`payments-*`)."""
+    rules = RulesOption()
+    """Rule id -> setting, laid over `scorecard.rules` for those APIs."""
+
+    def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
+        failed, warnings = super().validate()
+        if not failed and not self.apis:
+            failed.append(("apis", ValidationError("give at least one API id glob")))
+        return failed, warnings
+
+
+class OverridesOption(c.ListOfItems[OverrideConfig]):
+    """The list of overrides; every error names the override it is about."""
+
+    def __init__(self) -> None:
+        super().__init__(c.SubConfig(OverrideConfig), default=[])
+
+    def run_validation(self, value: object) -> list[OverrideConfig]:
+        if not isinstance(value, list):
+            return super().run_validation(value)
+        return [self._one(index, item) for index, item in enumerate(value)]
+
+    def _one(self, index: int, item: object) -> OverrideConfig:
+        try:
+            return super().run_validation([item])[0]
+        except ValidationError as exc:
+            raise ValidationError(f"override #{index + 1}: {exc}") from None
 
 
 class ScorecardConfig(StrictConfig):
     """How APIs are scored, and the gates that fail a build."""
 
-    weights = c.DictOfItems(c.Type((int, float)), default={})
-    """Category id -> weight."""
-    rules = c.Type(dict, default={})
+    weights = WeightsOption()
+    """Category id -> weight; categories left out keep their default."""
+    rules = RulesOption()
     """Rule id -> off | info | warn | error, or {severity, level, threshold}."""
-    overrides = c.ListOfItems(c.Type(dict), default=[])
+    overrides = OverridesOption()
     """`[{apis: [glob], rules: {...}}]`; the last match wins."""
     waivers = c.Optional(c.Type(str))
-    """Path of a waiver file."""
-    fail_under = c.Optional(c.Type(int))
+    """Path of a waiver file, relative to mkdocs.yml."""
+    fail_under = c.Optional(WholeNumber(0, 100))
     """Gate: every API scores at least this (0-100)."""
-    target_level = c.Optional(c.Choice(("bronze", "silver", "gold")))
+    target_level = c.Optional(c.Choice(LEVELS))
     """Gate: every API reaches this level."""
     fail_on = c.Optional(c.Choice(("info", "warn", "error")))
     """Gate: any finding at or above this severity."""
@@ -203,37 +436,6 @@ class ScorecardConfig(StrictConfig):
     """Reports to write."""
     annotations = c.SubConfig(AnnotationsConfig)
     """GitHub annotations of findings (only under GitHub Actions)."""
-
-    def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
-        failed, warnings = super().validate()
-        if not failed:
-            try:
-                self.settings()
-            except SettingsError as exc:
-                failed.append(("rules", ValidationError(str(exc))))
-        return failed, warnings
-
-    def settings(self) -> ScorecardSettings:
-        """The engine-neutral scorecard settings.
-
-        Raises:
-            SettingsError: naming the key and what is wrong with it.
-        """
-        waivers = self.waivers
-        if waivers is not None and self.config_file_path:
-            waivers = str(Path(self.config_file_path).resolve().parent / waivers)
-        return ScorecardSettings.from_dict(
-            {
-                "waivers": waivers,
-                "annotations": {"severity": self.annotations.severity, "cap": self.annotations.cap},
-                "weights": self.weights,
-                "rules": self.rules,
-                "overrides": self.overrides,
-                "fail_under": self.fail_under,
-                "target_level": self.target_level,
-                "fail_on": self.fail_on,
-            }
-        )
 
 
 class PlatformConfig(StrictConfig):
@@ -281,9 +483,37 @@ class PlatformConfig(StrictConfig):
         return failed, warnings
 
 
-def to_settings(config: PlatformConfig, config_file_path: str | None) -> PortalSettings:
+def scorecard_settings(config: ScorecardConfig) -> ScorecardSettings:
+    """The engine-neutral scorecard settings of a validated `scorecard:` config."""
+    waivers = config.waivers
+    if waivers is not None:
+        waivers = str(config_dir(config.config_file_path) / waivers)
+    return ScorecardSettings(
+        weights={**DEFAULT_WEIGHTS, **config.weights},
+        rules=config.rules,
+        overrides=tuple(Override(apis=tuple(o.apis), rules=o.rules) for o in config.overrides),
+        fail_under=config.fail_under,
+        target_level=config.target_level,
+        fail_on=config.fail_on,  # type: ignore[arg-type]
+        waivers=waivers,
+        annotations_severity=config.annotations.severity,  # type: ignore[arg-type]
+        annotations_cap=config.annotations.cap,
+    )
+
+
+def _sdk_settings(config: SdkConfig) -> SdkSettings:
+    # Relative until the source's root is known: a git source has none before it is fetched.
+    return SdkSettings(
+        path=Path(config.path),
+        package=config.package,
+        api=config.api,
+        docstring_style=config.docstring_style,
+    )
+
+
+def to_settings(config: PlatformConfig, config_file_path: str | None = None) -> PortalSettings:
     """The engine-neutral settings of a validated plugin config."""
-    config_dir = Path(config_file_path or ".").resolve().parent
+    folder = config_dir(config_file_path or config.config_file_path)
     sources = tuple(
         SourceSettings(
             name=s.name.lower(),
@@ -294,15 +524,7 @@ def to_settings(config: PlatformConfig, config_file_path: str | None) -> PortalS
             specs=tuple(s.specs),
             exclude=tuple(s.exclude),
             catalog=s.catalog,
-            sdks=tuple(
-                {
-                    "path": sdk.path,
-                    "package": sdk.package,
-                    "api": sdk.api,
-                    "docstring_style": sdk.docstring_style,
-                }
-                for sdk in s.sdks
-            ),
+            sdks=tuple(_sdk_settings(sdk) for sdk in s.sdks),
             view_url=s.view_url,
             edit_url=s.edit_url,
         )
@@ -315,16 +537,92 @@ def to_settings(config: PlatformConfig, config_file_path: str | None) -> PortalS
         nav_title=config.nav_title,
         pages=config.pages,  # type: ignore[arg-type]
         group_by=config.group_by,  # type: ignore[arg-type]
-        cache_dir=(config_dir / config.cache_dir).resolve(),
+        cache_dir=(folder / config.cache_dir).resolve(),
         cache=config.cache,
         offline=config.offline,
         concurrency=config.concurrency,
         max_spec_size=config.max_spec_size,
         allow_hosts=tuple(config.allow_hosts),
-        scorecard=config.scorecard.settings(),
+        scorecard=scorecard_settings(config.scorecard),
         reports=ReportSettings(
             json=config.scorecard.reports.json,
             sarif=config.scorecard.reports.sarif,
             junit=config.scorecard.reports.junit,
         ),
     )
+
+
+def validate_options(config: AnyConfig, options: Mapping[str, Any], where: str) -> AnyConfig:
+    """`config` loaded with `options` and validated; warnings are logged.
+
+    Raises:
+        ConfigError: one line per invalid option, `where` followed by `'key': why`.
+    """
+    try:
+        config.load_dict(dict(options))
+    except ConfigurationError as exc:
+        raise ConfigError(f"{where.rstrip()}: {exc}") from None
+    failed, warnings = config.validate()
+    for key, message in warnings:
+        log.warning("%s'%s': %s", where, key, message)
+    if failed:
+        raise ConfigError("\n".join(f"{where}'{key}': {error}" for key, error in failed))
+    return config
+
+
+def parse_scorecard(
+    options: Mapping[str, Any], config_file_path: str | None = None
+) -> ScorecardSettings:
+    """The settings of a `scorecard:` mapping, validated exactly as the plugin validates it.
+
+    Raises:
+        ConfigError: naming each invalid option.
+    """
+    config = ScorecardConfig(config_file_path=config_file_path)
+    where = f"{PLUGIN_OPTION}'scorecard': Sub-option "
+    return scorecard_settings(validate_options(config, options, where))
+
+
+def _plugin_options(plugins: object) -> Mapping[str, Any] | None:
+    """The options of the `platform` plugin in a `plugins:` value, or None when it is absent."""
+    entries: list[tuple[object, object]] = []
+    if isinstance(plugins, dict):
+        entries.extend(plugins.items())
+    elif isinstance(plugins, list):
+        for item in plugins:
+            if isinstance(item, str):
+                entries.append((item, {}))
+            elif isinstance(item, dict):
+                entries.extend(item.items())
+    for name, options in entries:
+        if name == PLUGIN_NAME:
+            return options if isinstance(options, dict) else {}
+    return None
+
+
+def read_config_file(path: Path) -> PortalSettings:
+    """The settings of the `platform` plugin in the MkDocs config file `path`.
+
+    The file is read as MkDocs reads it (`INHERIT`, `!ENV`, `!relative`) and the plugin's
+    options are validated by `PlatformConfig`; relative paths are the file's neighbours.
+
+    Raises:
+        ConfigError: the file cannot be read, has no `platform` plugin, or an option is invalid.
+    """
+    # Read as MkDocs reads it (tags such as `!relative` need a config), not validated: only the
+    # plugin's options are checked here, and the rest of the file may need other plugins.
+    mkdocs_config = MkDocsConfig(config_file_path=str(path))
+    try:
+        with path.open("rb") as handle:
+            mkdocs_config.load_file(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: {exc.strerror or exc}") from None
+    except ConfigurationError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    options = _plugin_options(mkdocs_config.get("plugins"))
+    if options is None:
+        raise ConfigError(
+            f"Config value 'plugins': the '{PLUGIN_NAME}' plugin is not configured in {path}"
+        )
+    config = PlatformConfig(config_file_path=str(path.resolve()))
+    return to_settings(validate_options(config, options, PLUGIN_OPTION))

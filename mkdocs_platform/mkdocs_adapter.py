@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from mkdocs_platform.config import PlatformConfig
 
-log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
+log = get_plugin_logger(__name__)
 
 PLACEHOLDER = "mkdocs-platform-generated-page"
 """The whole Markdown source of a generated page: nothing from a spec is ever Markdown."""
@@ -30,9 +30,7 @@ def add_site_files(site: PortalSite, files: Files, config: MkDocsConfig) -> File
     """Add the portal's pages (as placeholders) and files; the user's own files win."""
     for plan in site.pages:
         if files.get_file_from_path(plan.src_uri) is not None:
-            log.info(
-                "platform: docs/%s exists; it is used instead of the generated page", plan.src_uri
-            )
+            log.info("docs/%s exists; it is used instead of the generated page", plan.src_uri)
             continue
         files.append(
             File.generated(

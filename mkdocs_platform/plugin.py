@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError, PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from mkdocs_platform.config import PlatformConfig, to_settings
+from mkdocs_platform.config import PLUGIN_OPTION, PlatformConfig, to_settings
+from mkdocs_platform.errors import PortalError
 from mkdocs_platform.mkdocs_adapter import (
     add_site_files,
     apply_rendered_page,
@@ -23,12 +23,12 @@ from mkdocs_platform.mkdocs_adapter import (
 )
 from mkdocs_platform.models import Portal
 from mkdocs_platform.openapi import ReadingCache
-from mkdocs_platform.portal import PortalError, build_portal
+from mkdocs_platform.portal import build_portal
 from mkdocs_platform.render.site import PortalRenderer, PortalSite
 from mkdocs_platform.scorecard.outputs import print_portal_annotations, write_reports
 from mkdocs_platform.sources import SourceError
 
-log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
+log = get_plugin_logger(__name__)
 
 
 class PlatformPlugin(BasePlugin[PlatformConfig]):
@@ -57,9 +57,7 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
             portal = build_portal(settings, self.readings)
         except PortalError as exc:
             # Worded as MkDocs words its own configuration errors.
-            raise ConfigurationError(
-                f"Config value 'plugins': Plugin 'platform' option 'sources': {exc}"
-            ) from None
+            raise ConfigurationError(f"{PLUGIN_OPTION}'sources': {exc}") from None
         except SourceError as exc:
             raise PluginError(f"platform: {exc}") from None
         self.portal = portal
@@ -96,7 +94,7 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
         if gate is not None and gate.failed:
             # The site and the reports are complete; only then does a failed gate fail the build.
             if self.command == "serve":
-                log.warning("platform: %s", gate.message)
+                log.warning("%s", gate.message)
             else:
                 raise PluginError(f"platform: {gate.message}")
 

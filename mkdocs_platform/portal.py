@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
+
+from mkdocs.plugins import get_plugin_logger
 
 from mkdocs_platform.discovery.catalog import SourceCatalog, read_catalog, relate
 from mkdocs_platform.discovery.ids import RESERVED_IDS, default_api_id
 from mkdocs_platform.discovery.specs import find_spec_files, missing_explicit_specs, walk_files
+from mkdocs_platform.errors import PortalError
 from mkdocs_platform.models import ApiEntry, CatalogEntity, Finding, Portal, PortalSettings, Source
 from mkdocs_platform.models.api import slugify
 from mkdocs_platform.openapi import ReadingCache, SpecReading, read_spec
-from mkdocs_platform.scorecard import ScorecardSettings, evaluate_gates, score_apis
-from mkdocs_platform.sdk import SdkSettings, link_operations, load_sdk, sdk_api_id
+from mkdocs_platform.scorecard import evaluate_gates, score_apis
+from mkdocs_platform.sdk import link_operations, load_sdk
+from mkdocs_platform.sdk.settings import resolve_sdk, sdk_api_id
 from mkdocs_platform.sources import resolve_sources
 
-log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
-
-
-class PortalError(Exception):
-    """A mistake the user must fix before the portal can be built; the message says which."""
+log = get_plugin_logger(__name__)
 
 
 @dataclass
@@ -36,7 +35,8 @@ def _entry(source: Source, spec_path: str, reading: SpecReading, api_id: str = "
         spec_path=spec_path,
         model=reading.model,
         document=reading.document,
-        findings=reading.findings,
+        # A copy: the SDK findings added to the entry must not grow a reading kept in the cache.
+        findings=list(reading.findings),
         locate=reading.locate,
     )
 
@@ -49,8 +49,10 @@ def _read_source(
         raise PortalError(
             f"source '{source.name}': the spec {missing[0]!r} named in 'specs' does not exist"
         )
-    files = walk_files(source)
-    catalog = read_catalog(source, settings, files) if source.settings.catalog else SourceCatalog()
+    # Without catalog files, named specs need no walk of the whole checkout (one spec file that
+    # `mkdocs-platform check` reads in a large repository).
+    files = walk_files(source) if source.settings.catalog else None
+    catalog = read_catalog(source, settings, files, cache) if files is not None else SourceCatalog()
     # A spec the catalog describes appears once, under the catalog's id.
     described = {api.definition.resolve() for api in catalog.apis if api.definition is not None}
     result = _SourceResult(components=catalog.components, findings=catalog.findings)
@@ -68,8 +70,7 @@ def _read_source(
         )
         if reading is None:
             log.info(
-                "platform: source '%s': %s has no top-level 'openapi' or 'swagger' key; "
-                "it is not an API",
+                "source '%s': %s has no top-level 'openapi' or 'swagger' key; it is not an API",
                 source.name,
                 spec.rel_path,
             )
@@ -153,10 +154,10 @@ def _attach_sdks(sources: list[Source], results: list[_SourceResult], apis: list
     by_id = {api.id: api for api in apis}
     for source, result in zip(sources, results, strict=True):
         own_ids = [api.id for api in result.apis]
-        for item in source.settings.sdks:
+        for configured in source.settings.sdks:
             try:
-                sdk_settings = SdkSettings.from_config(item, source.root)
-            except ValueError as exc:
+                sdk_settings = resolve_sdk(configured, source.root)
+            except PortalError as exc:
                 raise PortalError(f"source '{source.name}': {exc}") from None
             api_id = sdk_api_id(sdk_settings, own_ids)
             api = by_id.get(api_id) if api_id else None
@@ -199,10 +200,14 @@ def read_portal(settings: PortalSettings, cache: ReadingCache | None = None) -> 
     return Portal(settings=settings, apis=apis, components=components, findings=findings)
 
 
-def score_portal(portal: Portal) -> None:
-    """Score every API of the portal and evaluate the gates."""
-    settings = portal.settings.scorecard or ScorecardSettings()
-    scorecards = score_apis(portal.apis, settings)
+def score_portal(portal: Portal, *, complete: bool = True) -> None:
+    """Score every API of the portal and evaluate the gates.
+
+    `complete` says the portal holds every API the waiver file may name: a waiver for an id it
+    does not have is then stale. A check of some folders of a portal is not complete.
+    """
+    settings = portal.settings.scorecard
+    scorecards = score_apis(portal.apis, settings, complete=complete)
     for api, card in zip(portal.apis, scorecards, strict=True):
         api.scorecard = card
     portal.gate = evaluate_gates(scorecards, settings)
@@ -217,10 +222,16 @@ def build_portal(settings: PortalSettings, cache: ReadingCache | None = None) ->
     """
     portal = read_portal(settings, cache)
     score_portal(portal)
+    log_portal(portal)
+    return portal
+
+
+def log_portal(portal: Portal) -> None:
+    """Log every finding and every API's score (at info level: they are on the pages too)."""
     for api in portal.apis:
         for finding in api.findings:
             log.info(
-                "platform: %s: %s:%s %s",
+                "%s: %s:%s %s",
                 api.id,
                 api.source.name,
                 finding.location(),
@@ -229,7 +240,7 @@ def build_portal(settings: PortalSettings, cache: ReadingCache | None = None) ->
         if api.scorecard is not None:
             card = api.scorecard
             log.info(
-                "platform: %s scores %d (%s, %s), %d findings",
+                "%s scores %d (%s, %s), %d findings",
                 card.api_id,
                 card.score,
                 card.grade,
@@ -237,5 +248,4 @@ def build_portal(settings: PortalSettings, cache: ReadingCache | None = None) ->
                 len(card.findings),
             )
     for source_name, finding in portal.findings:
-        log.info("platform: catalog: %s:%s %s", source_name, finding.location(), finding.message)
-    return portal
+        log.info("catalog: %s:%s %s", source_name, finding.location(), finding.message)

@@ -102,8 +102,9 @@ def test_json_report_to_a_file_validates_and_stdout_stays_empty(
     assert "orders-service scores" in err  # the gate's paragraph still reaches the log
     report = json.loads(output.read_text())
     jsonschema.validate(report, load_schema(), cls=jsonschema.Draft202012Validator)
-    assert [a["id"] for a in report["apis"]] == ["pets-service", "orders-service"]
-    assert report["apis"][0]["score"] == 100
+    # In the portal's order (by id), as a build's scorecards.json lists them.
+    assert [a["id"] for a in report["apis"]] == ["orders-service", "pets-service"]
+    assert report["apis"][1]["score"] == 100
 
 
 def test_json_report_on_stdout_parses(capsys, good_repo):
@@ -190,7 +191,7 @@ def test_two_apis_with_one_id_exit_2(capsys, tmp_path):
         capsys, str(tmp_path / "x/pets/openapi.yaml"), str(tmp_path / "y/pets/openapi.yaml")
     )
     assert code == 2
-    assert "two APIs get the id 'pets'" in err
+    assert "two APIs have the id 'pets'" in err
 
 
 @pytest.mark.parametrize("value", ["101", "-1", "ninety"])
@@ -341,3 +342,146 @@ def test_a_folder_is_read_like_a_portal_source_with_its_catalog(capsys, tmp_path
     (api,) = json.loads(capsys.readouterr().out)["apis"]
     assert (api["id"], api["owner"]) == ("pet-store", "group:pets-team")
     assert not [f for f in api["findings"] if f["rule"] == "own-owner"]
+
+
+# -- --config: the portal's own settings -------------------------------------------------
+
+
+def write_portal(root: Path, scorecard: str = "", sources: str = "") -> Path:
+    """A mkdocs.yml whose platform plugin has the orders repository and these settings."""
+    write_files(root / "repos/orders", {"api/openapi.yaml": minimal_spec("Orders")})
+    config = root / "portal" / "mkdocs.yml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(
+        "site_name: Portal\n"
+        "plugins:\n"
+        "  - search\n"
+        "  - platform:\n"
+        "      sources:\n"
+        "        - {name: orders, path: ../repos/orders}\n"
+        f"{sources}"
+        "      scorecard:\n"
+        "        fail_on: error\n"
+        f"{scorecard}",
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_config_file_gives_sources_rules_and_gates(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # relative paths are the config file's, not the cwd's
+    config = write_portal(tmp_path)
+    code, out, _ = run(capsys, "--config", str(config))
+    assert code == 1  # fail_on: error, and the spec defines no security scheme
+    assert out.startswith("orders  api/openapi.yaml  (Orders 1.0.0)")
+    assert "fails for 1 of 1 APIs" in out
+    # A bare YAML `off` is the severity off, not false.
+    quiet = write_portal(tmp_path / "quiet", "        rules:\n          sec-schemes-defined: off\n")
+    code, out, _ = run(capsys, "--config", str(quiet))
+    assert "sec-schemes-defined" not in out
+    assert "sec-schemes-defined" in run(capsys, "--config", str(config))[1]
+
+
+def test_flags_override_the_config_files_gates_and_waivers(capsys, tmp_path):
+    waivers = tmp_path / "portal" / "waivers.yml"
+    config = write_portal(tmp_path, "        waivers: waivers.yml\n")
+    waivers.write_text(
+        "orders:\n"
+        "  sec-schemes-defined:\n    - pointer: '#'\n      reason: a public API\n"
+        "  own-owner:\n    - pointer: '#/info'\n      reason: owned by the platform team\n"
+    )
+    code, out, _ = run(capsys, "--config", str(config))
+    assert code == 0, out  # the waiver file next to mkdocs.yml takes both errors
+    assert "(waived: a public API)" in out
+    assert run(capsys, "--config", str(config), "--fail-under", "100")[0] == 1
+    other = tmp_path / "none.yml"
+    other.write_text("{}\n")
+    code, out, _ = run(capsys, "--config", str(config), "--waivers", str(other))
+    assert code == 1
+    assert "waived" not in out
+
+
+def test_paths_with_a_config_file_replace_its_sources(capsys, tmp_path, good_repo):
+    config = write_portal(tmp_path)
+    code, out, _ = run(capsys, str(good_repo), "--config", str(config))
+    assert code == 0  # its fail_on gate applies to the good repository, which passes it
+    assert out.startswith("pets-service  openapi.yaml")
+    assert "orders" not in out
+
+
+@pytest.mark.parametrize(
+    ("scorecard", "message"),
+    [
+        (
+            "        rules:\n          doc-exampels: warn\n",
+            (
+                "Config value 'plugins': Plugin 'platform' option 'scorecard': Sub-option 'rules': "
+                "unknown rule id 'doc-exampels'; did you mean 'doc-examples'?"
+            ),
+        ),
+        (
+            "        fail_under: 120\n",
+            (
+                "Plugin 'platform' option 'scorecard': Sub-option 'fail_under': expected a whole "
+                "number from 0 to 100, got 120"
+            ),
+        ),
+        (
+            "        overrides:\n          - {apis: [orders], rules: {own-owner: loud}}\n",
+            (
+                "Sub-option 'overrides': override #1: Sub-option 'rules': rule 'own-owner': expected "
+                "off, info, warn, error"
+            ),
+        ),
+    ],
+)
+def test_config_file_mistakes_exit_2_naming_the_key(capsys, tmp_path, scorecard, message):
+    config = write_portal(tmp_path, scorecard)
+    code, out, err = run(capsys, "--config", str(config))
+    assert (code, out) == (2, "")
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_config_file_source_and_sdk_mistakes_exit_2(capsys, tmp_path):
+    config = write_portal(tmp_path, sources="        - {name: gone, path: ../repos/gone}\n")
+    code, _, err = run(capsys, "--config", str(config))
+    assert code == 2
+    assert "option 'sources': source 'gone': the path '../repos/gone'" in err
+    config = write_portal(
+        tmp_path,
+        sources="        - {name: sdk, path: ../repos/orders, sdks: [{package: not-a-name}]}\n",
+    )
+    code, _, err = run(capsys, "--config", str(config))
+    assert code == 2
+    assert "source 'sdk': Sub-option 'sdks': Sub-option 'package': expected an importable" in err
+
+
+def test_config_file_without_the_plugin_or_missing_exits_2(capsys, tmp_path):
+    write_files(tmp_path, {"mkdocs.yml": "site_name: x\nplugins: [search]\n"})
+    code, _, err = run(capsys, "--config", str(tmp_path / "mkdocs.yml"))
+    assert code == 2
+    assert "the 'platform' plugin is not configured" in err
+    code, _, err = run(capsys, "--config", str(tmp_path / "nowhere.yml"))
+    assert code == 2
+    assert "nowhere.yml" in err
+
+
+def test_config_file_is_read_as_mkdocs_reads_it(capsys, tmp_path, monkeypatch):
+    write_files(tmp_path / "repos/orders", {"api/openapi.yaml": minimal_spec("Orders")})
+    write_files(
+        tmp_path / "portal",
+        {
+            "base.yml": "site_name: Base\nmarkdown_extensions:\n"
+            "  - pymdownx.snippets:\n      base_path: !relative $config_dir\n",
+            "mkdocs.yml": "INHERIT: base.yml\nplugins:\n  - platform:\n"
+            "      sources: [{name: orders, path: ../repos/orders}]\n"
+            "      scorecard: {fail_under: !ENV [PORTAL_FAIL_UNDER, 0]}\n",
+        },
+    )
+    config = str(tmp_path / "portal/mkdocs.yml")
+    assert run(capsys, "--config", config)[0] == 0
+    monkeypatch.setenv("PORTAL_FAIL_UNDER", "100")
+    code, out, _ = run(capsys, "--config", config)
+    assert code == 1
+    assert "its score is under fail_under 100" in out

@@ -1,12 +1,25 @@
-"""Each mistake in the plugin's configuration fails at config time, naming the source."""
+"""Each mistake in the plugin's configuration fails at config time, naming the key; valid
+options become the engine-neutral settings."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 
-from mkdocs_platform.config import PlatformConfig
+from mkdocs_platform.config import PlatformConfig, parse_scorecard, to_settings
+from mkdocs_platform.errors import ConfigError, PlatformError, PortalError
+from mkdocs_platform.models import PortalSettings
+from mkdocs_platform.models.scorecard import (
+    DEFAULT_WEIGHTS,
+    Override,
+    RuleSetting,
+    ScorecardSettings,
+)
+from mkdocs_platform.models.sdk import SdkSettings
+from mkdocs_platform.sdk.settings import resolve_sdk
 
 from .conftest import build_site, make_config, minimal_spec, write_files
 
@@ -134,3 +147,167 @@ def test_named_spec_that_does_not_exist(tmp_path, repo):
         build_site(
             tmp_path, {"sources": [{"name": "pets", "path": repo, "specs": ["missing.yaml"]}]}
         )
+
+
+# -- scorecard options: declared once, validated by MkDocs ----------------------------------
+
+
+def test_scorecard_options_become_the_engine_settings(tmp_path, repo):
+    plugin = {
+        "sources": [{"name": "pets", "path": repo}],
+        "scorecard": {
+            "weights": {"ownership": 30},
+            "rules": {
+                "own-owner": False,  # what YAML makes of a bare `off`
+                "doc-examples": {"severity": "error", "level": "none", "threshold": 0.5},
+            },
+            "overrides": [{"apis": ["pets*"], "rules": {"doc-tags": "info"}}],
+            "waivers": "waivers.yml",
+            "fail_under": 70,
+            "annotations": {"cap": 0},
+        },
+    }
+    config = _load(tmp_path, plugin)
+    settings = to_settings(config.plugins["platform"].config, config.config_file_path).scorecard
+    assert settings is not None
+    assert settings.weights == {**DEFAULT_WEIGHTS, "ownership": 30}
+    assert settings.rules == {
+        "own-owner": RuleSetting(severity="off"),
+        "doc-examples": RuleSetting(severity="error", level="none", threshold=0.5),
+    }
+    assert settings.overrides == (
+        Override(apis=("pets*",), rules={"doc-tags": RuleSetting(severity="info")}),
+    )
+    assert settings.waivers == str(tmp_path.resolve() / "waivers.yml")
+    assert (settings.fail_under, settings.annotations_cap) == (70, 0)
+
+
+def test_the_defaults_of_the_config_are_the_defaults_of_the_settings(tmp_path, repo):
+    # `mkdocs-platform check` without --config uses the dataclasses' defaults: they must be the
+    # plugin's.
+    config = _load(tmp_path, {"sources": [{"name": "pets", "path": repo}]})
+    settings = to_settings(config.plugins["platform"].config, config.config_file_path)
+    defaults = PortalSettings(sources=settings.sources, cache_dir=settings.cache_dir)
+    assert settings == defaults
+    assert parse_scorecard({}) == ScorecardSettings()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"rules": {"doc-nope": "warn"}}, "Sub-option 'rules': unknown rule id 'doc-nope'"),
+        (
+            {"rules": {"doc-exampels": "warn"}},
+            "unknown rule id 'doc-exampels'; did you mean 'doc-examples'?",
+        ),
+        (
+            {"rules": {"doc-examples": "loud"}},
+            (
+                "Sub-option 'rules': rule 'doc-examples': expected off, info, warn, error or a "
+                "mapping {severity, level, threshold}, got 'loud'"
+            ),
+        ),
+        ({"rules": {"doc-examples": True}}, "rule 'doc-examples': expected off, info, warn"),
+        (
+            {"rules": {"doc-examples": {"level": "platinum"}}},
+            (
+                "rule 'doc-examples': Sub-option 'level': Expected one of: ('bronze', 'silver', "
+                "'gold', 'none')"
+            ),
+        ),
+        (
+            {"rules": {"doc-examples": {"threshold": 1.5}}},
+            "Sub-option 'threshold': expected a ratio from 0 to 1, got 1.5",
+        ),
+        (
+            {"rules": {"doc-examples": {"weight": 2}}},
+            "Sub-option 'weight': Unrecognised configuration name: weight",
+        ),
+        ({"rules": {"doc-examples": 3}}, "expected off, info, warn, error or a mapping"),
+        ({"weights": {"speed": 3}}, "Sub-option 'weights': unknown category 'speed'"),
+        ({"weights": {"design": -1}}, "category 'design': expected a number of 0 or more"),
+        ({"weights": {"design": True}}, "category 'design': expected a number of 0 or more"),
+        (
+            {"fail_under": 101},
+            "Sub-option 'fail_under': expected a whole number from 0 to 100, got 101",
+        ),
+        ({"fail_under": True}, "Sub-option 'fail_under': expected a whole number"),
+        ({"target_level": "platinum"}, "Sub-option 'target_level': Expected one of"),
+        ({"fail_on": "hint"}, "Sub-option 'fail_on': Expected one of"),
+        (
+            {"overrides": [{"apis": [], "rules": {}}]},
+            "Sub-option 'overrides': override #1: Sub-option 'apis': give at least one API id",
+        ),
+        (
+            {"overrides": [{"apis": ["x"], "rules": {}}, {"apis": ["y"], "rules": {"no": "off"}}]},
+            "override #2: Sub-option 'rules': unknown rule id 'no'",
+        ),
+        ({"overrides": [{"apis": ["x"], "rule": {}}]}, "Unrecognised configuration name: rule"),
+        ({"min_score": 3}, "Sub-option 'min_score': Unrecognised configuration name: min_score"),
+    ],
+)
+def test_scorecard_mistakes_name_the_key(data, message):
+    with pytest.raises(PlatformError) as caught:
+        parse_scorecard(data)
+    assert isinstance(caught.value, ConfigError)
+    text = str(caught.value)
+    assert text.startswith("Config value 'plugins': Plugin 'platform' option 'scorecard': ")
+    assert message in text
+
+
+def test_scorecard_mistakes_fail_the_build_config(tmp_path, repo, caplog):
+    plugin = {
+        "sources": [{"name": "pets", "path": repo}],
+        "scorecard": {"rules": {"doc-examples": {"threshold": 2}}},
+    }
+    text = _config_error(tmp_path, plugin, caplog)
+    assert (
+        "Plugin 'platform' option 'scorecard': Sub-option 'rules': rule 'doc-examples': "
+        "Sub-option 'threshold': expected a ratio from 0 to 1, got 2"
+    ) in text
+
+
+# -- sdks ------------------------------------------------------------------------------------
+
+
+def test_sdk_items_become_sdk_settings_relative_to_their_source(tmp_path, repo):
+    sdks = [
+        {"path": "sdk/python/src", "package": "payments_sdk", "docstring_style": "numpy"},
+        {"package": "a.b", "api": "pets"},
+    ]
+    config = _load(tmp_path, {"sources": [{"name": "pets", "path": repo, "sdks": sdks}]})
+    settings = to_settings(config.plugins["platform"].config, config.config_file_path)
+    assert settings.sources[0].sdks == (
+        SdkSettings(Path("sdk/python/src"), "payments_sdk", None, "numpy"),
+        SdkSettings(Path(), "a.b", "pets", "auto"),
+    )
+    root = tmp_path / repo
+    resolved = resolve_sdk(settings.sources[0].sdks[0], root)
+    assert resolved.path == (root / "sdk/python/src").resolve()
+    with pytest.raises(PortalError, match="leaves the source's checkout"):
+        resolve_sdk(SdkSettings(Path("../elsewhere"), "x"), root)
+
+
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        ({"path": "/etc", "package": "x"}, "Sub-option 'path': expected a path relative to"),
+        ({"package": "not-a-name"}, "Sub-option 'package': expected an importable name"),
+        ({"path": "src"}, "Sub-option 'package': Required configuration not provided."),
+        ({"package": "x", "docstring_style": "epytext"}, "Sub-option 'docstring_style'"),
+        ({"package": "x", "api": "Not An Id"}, "Sub-option 'api': expected an API id"),
+        ({"package": "x", "pakage": "typo"}, "Unrecognised configuration name: pakage"),
+    ],
+)
+def test_sdk_item_mistakes_name_the_source_and_key(tmp_path, repo, caplog, item, message):
+    text = _config_error(
+        tmp_path, {"sources": [{"name": "pets", "path": repo, "sdks": [item]}]}, caplog
+    )
+    assert "option 'sources': source 'pets': Sub-option 'sdks': " in text
+    assert message in text
+
+
+def test_sdk_path_that_leaves_the_checkout_fails_the_build(tmp_path, repo):
+    sdks = [{"path": "../elsewhere", "package": "x"}]
+    with pytest.raises(ConfigurationError, match=r"source 'pets': the SDK path '\.\./elsewhere'"):
+        build_site(tmp_path, {"sources": [{"name": "pets", "path": repo, "sdks": sdks}]})

@@ -134,28 +134,6 @@ def linked_paths(links: SdkLinks, op: Operation) -> list[tuple[str, str]]:
 # -- settings ------------------------------------------------------------------------------
 
 
-def test_settings_from_config_resolve_and_validate(tmp_path: Path):
-    settings = SdkSettings.from_config(
-        {"path": "sdk/python/src", "package": "payments_sdk", "docstring_style": "numpy"}, tmp_path
-    )
-    assert settings.path == (tmp_path / "sdk/python/src").resolve()
-    assert settings.package == "payments_sdk"
-    assert settings.api is None
-    assert settings.docstring_style == "numpy"
-    assert SdkSettings.from_config({"package": "a.b"}, tmp_path).docstring_style == "auto"
-    bad = [
-        ({"path": "../elsewhere", "package": "x"}, "leaves the source"),
-        ({"path": "/etc", "package": "x"}, "relative to the source root"),
-        ({"package": "not-a-name"}, "importable name"),
-        ({"package": "x", "docstring_style": "epytext"}, "docstring_style"),
-        ({"package": "x", "api": "Not An Id"}, "API id"),
-        ({"package": "x", "pakage": "typo"}, "unknown keys"),
-    ]
-    for item, text in bad:
-        with pytest.raises(ValueError, match=text):
-            SdkSettings.from_config(item, tmp_path)
-
-
 def test_sdk_belongs_to_the_only_api_of_its_source(tmp_path: Path):
     free = SdkSettings(tmp_path, "x")
     assert sdk_api_id(free, ["payments"]) == "payments"

@@ -11,6 +11,8 @@ import jsonschema
 import pytest
 import yaml
 
+from mkdocs_platform.config import parse_scorecard
+from mkdocs_platform.errors import ConfigError
 from mkdocs_platform.models import Finding
 from mkdocs_platform.models.scorecard import Scorecard, Waiver
 from mkdocs_platform.scorecard import ScorecardSettings, build_report, evaluate_gates, score_apis
@@ -19,7 +21,6 @@ from mkdocs_platform.scorecard.context import CheckResult
 from mkdocs_platform.scorecard.junit import build_junit, dumps_junit
 from mkdocs_platform.scorecard.report import load_schema
 from mkdocs_platform.scorecard.sarif import build_sarif
-from mkdocs_platform.scorecard.settings import SettingsError
 from mkdocs_platform.scorecard.waivers import (
     display_path,
     load_waivers,
@@ -56,7 +57,7 @@ def score(
         path = tmp_path / "waivers.yaml"
         path.write_text(waivers if isinstance(waivers, str) else yaml.safe_dump(waivers))
         settings_data["waivers"] = str(path)
-    settings = ScorecardSettings.from_dict({**settings_data, **kw})
+    settings = parse_scorecard({**settings_data, **kw})
     api = load_api(tmp_path / "api", "openapi.yaml")
     return score_apis([api], settings, now=NOW)[0]
 
@@ -341,34 +342,41 @@ def test_display_path_is_relative_to_the_repository(tmp_path):
 # -- settings ----------------------------------------------------------------------------
 
 
-def test_settings_take_a_waiver_path_and_annotation_options():
-    settings = ScorecardSettings.from_dict(
+def test_settings_take_a_waiver_path_and_annotation_options(tmp_path):
+    settings = parse_scorecard(
         {"waivers": "/abs/waivers.yaml", "annotations": {"severity": "error", "cap": 5}}
     )
     assert settings.waivers == "/abs/waivers.yaml"
     assert (settings.annotations_severity, settings.annotations_cap) == ("error", 5)
-    defaults = ScorecardSettings.from_dict({"waivers": None, "annotations": None})
+    defaults = parse_scorecard({"waivers": None})
     assert (defaults.waivers, defaults.annotations_severity, defaults.annotations_cap) == (
         None,
         "warn",
         50,
     )
+    # A relative waiver path is the config file's neighbour, wherever the build runs from.
+    config_file = tmp_path / "portal" / "mkdocs.yml"
+    relative = parse_scorecard({"waivers": "waivers.yml"}, str(config_file))
+    assert relative.waivers == str(tmp_path.resolve() / "portal" / "waivers.yml")
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"waivers": 3}, "scorecard.waivers: expected the path of a waiver file"),
-        ({"annotations": "warn"}, "scorecard.annotations: expected a mapping"),
-        ({"annotations": {"level": "warn"}}, "unknown key 'level'"),
-        ({"annotations": {"severity": "warning"}}, "scorecard.annotations.severity"),
-        ({"annotations": {"cap": -1}}, "scorecard.annotations.cap"),
-        ({"annotations": {"cap": True}}, "scorecard.annotations.cap"),
+        ({"waivers": 3}, "Sub-option 'waivers': Expected type: <class 'str'>"),
+        ({"annotations": "warn"}, "Sub-option 'annotations': The configuration is invalid"),
+        ({"annotations": {"level": "warn"}}, "Unrecognised configuration name: level"),
+        (
+            {"annotations": {"severity": "warning"}},
+            "Sub-option 'annotations': Sub-option 'severity': Expected one of",
+        ),
+        ({"annotations": {"cap": -1}}, "Sub-option 'cap': expected a whole number of 0 or more"),
+        ({"annotations": {"cap": True}}, "Sub-option 'cap': expected a whole number"),
     ],
 )
 def test_settings_reject_bad_waiver_and_annotation_values(data, message):
-    with pytest.raises(SettingsError, match=None) as caught:
-        ScorecardSettings.from_dict(data)
+    with pytest.raises(ConfigError) as caught:
+        parse_scorecard(data)
     assert message in str(caught.value)
 
 

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal
 
 from mkdocs_platform.models.api import ApiModel
 from mkdocs_platform.models.findings import Finding, Locate
-from mkdocs_platform.models.scorecard import GateResult, Scorecard
-from mkdocs_platform.models.sdk import SdkLinks, SdkModel
-
-if TYPE_CHECKING:
-    from mkdocs_platform.scorecard.settings import ScorecardSettings
+from mkdocs_platform.models.scorecard import GateResult, Scorecard, ScorecardSettings
+from mkdocs_platform.models.sdk import SdkLinks, SdkModel, SdkSettings
 
 
 @dataclass(frozen=True)
@@ -46,8 +42,8 @@ class SourceSettings:
     """Globs never searched."""
     catalog: bool = True
     """Whether to read `catalog-info.yaml` files."""
-    sdks: tuple[Mapping[str, Any], ...] = ()
-    """Python SDKs: `{path, package, api, docstring_style}` items, checked once the source is."""
+    sdks: tuple[SdkSettings, ...] = ()
+    """Python SDKs, their paths relative to the source root until the source is resolved."""
     view_url: str | None = None
     """Template of a URL that shows a file at a commit."""
     edit_url: str | None = None
@@ -92,16 +88,15 @@ class PortalSettings:
     """Files larger than this many bytes are a finding and are not loaded."""
     allow_hosts: tuple[str, ...] = ()
     """Hosts a `$ref` or catalog `$text` may fetch from."""
+    scorecard: ScorecardSettings = field(default_factory=ScorecardSettings)
+    """How APIs are scored and gated."""
+    reports: ReportSettings = ReportSettings()
+    """Which reports to write."""
 
     @property
     def validation_dir(self) -> Path | None:
         """Where validator findings are kept between builds, when caching is on."""
         return self.cache_dir / "validation" if self.cache else None
-
-    scorecard: ScorecardSettings | None = None
-    """How APIs are scored; None for the defaults."""
-    reports: ReportSettings = ReportSettings()
-    """Which reports to write."""
 
 
 @dataclass(frozen=True)

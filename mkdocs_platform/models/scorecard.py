@@ -1,12 +1,13 @@
-"""What the scorecard says about an API: check tallies, scores, levels, gates and waivers."""
+"""What the scorecard says about an API (checks, scores, levels, gates, waivers); its settings."""
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from mkdocs_platform.models.findings import Finding
 
@@ -307,3 +308,90 @@ class Portfolio:
     """By catalog system, by name; the APIs without a system last."""
     costliest_checks: tuple[CostlyCheck, ...] = ()
     """The checks that cost the most points over all APIs, costliest first."""
+
+
+SeveritySetting = Literal["off", "info", "warn", "error"]
+"""A rule's severity as settings give it; `off` does not run the rule."""
+
+
+SEVERITY_SETTINGS: tuple[SeveritySetting, ...] = ("off", "info", "warn", "error")
+
+
+NO_LEVEL: Final = "none"
+"""The level setting that makes a rule count for the score only."""
+
+
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "correctness": 20,
+    "documentation": 25,
+    "design": 15,
+    "security": 15,
+    "sdk": 15,
+    "ownership": 10,
+}
+"""Category weights (SCORECARD.md 10.2); a category with nothing to check drops out."""
+
+
+DEFAULT_ANNOTATIONS_SEVERITY: RuleSeverity = "warn"
+"""GitHub annotations show findings at or above this severity by default."""
+
+
+DEFAULT_ANNOTATIONS_CAP = 50
+"""GitHub annotations shown at most by default; one more line counts the rest."""
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    """What the user changed about one rule; None keeps what came before."""
+
+    severity: SeveritySetting | None = None
+    level: LevelId | Literal["none"] | None = None
+    """A level, `none` for score only, or None to keep the default."""
+    threshold: float | None = None
+    """Ratio of passing items the rule needs at its level, or None to keep the default."""
+
+    def over(self, earlier: RuleSetting | None) -> RuleSetting:
+        """This setting laid over an earlier one, field by field."""
+        if earlier is None:
+            return self
+        return RuleSetting(
+            severity=self.severity if self.severity is not None else earlier.severity,
+            level=self.level if self.level is not None else earlier.level,
+            threshold=self.threshold if self.threshold is not None else earlier.threshold,
+        )
+
+
+@dataclass(frozen=True)
+class Override:
+    """Rule settings for the APIs whose id matches one of `apis` (glob patterns)."""
+
+    apis: tuple[str, ...]
+    rules: Mapping[str, RuleSetting]
+
+    def matches(self, api_id: str) -> bool:
+        """Whether this override applies to the API `api_id`."""
+        return any(fnmatch.fnmatchcase(api_id, pattern) for pattern in self.apis)
+
+
+@dataclass(frozen=True)
+class ScorecardSettings:
+    """How APIs are scored and gated (DESIGN section 7, `scorecard:`), already validated."""
+
+    weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    """Category id -> weight, every category present."""
+    rules: Mapping[str, RuleSetting] = field(default_factory=dict)
+    """Rule id -> what the user changed about it."""
+    overrides: tuple[Override, ...] = ()
+    """Per-API rule settings; the last matching override wins."""
+    fail_under: int | None = None
+    """Gate: every API scores at least this."""
+    target_level: LevelId | None = None
+    """Gate: every API reaches this level."""
+    fail_on: RuleSeverity | None = None
+    """Gate: no finding at or above this severity."""
+    waivers: str | None = None
+    """Absolute path of the waiver file (see `scorecard.waivers`), or None for no waivers."""
+    annotations_severity: RuleSeverity = DEFAULT_ANNOTATIONS_SEVERITY
+    """GitHub annotations show findings at or above this severity."""
+    annotations_cap: int = DEFAULT_ANNOTATIONS_CAP
+    """GitHub annotations shown at most; one more line says how many were left out."""

@@ -5,6 +5,7 @@ from mkdocs_platform.models.scorecard import (
     GateResult,
     Portfolio,
     Scorecard,
+    ScorecardSettings,
     WaivedFinding,
     Waiver,
 )
@@ -16,7 +17,6 @@ from mkdocs_platform.scorecard.portfolio import build_portfolio
 from mkdocs_platform.scorecard.report import build_report, write_report
 from mkdocs_platform.scorecard.sarif import build_sarif, write_sarif
 from mkdocs_platform.scorecard.score import SCORING_VERSION
-from mkdocs_platform.scorecard.settings import ScorecardSettings
 from mkdocs_platform.scorecard.waivers import load_waivers
 
 __all__ = [

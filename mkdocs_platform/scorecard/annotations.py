@@ -16,9 +16,13 @@ from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from mkdocs_platform.models import SEVERITY_ORDER, Finding
-from mkdocs_platform.models.scorecard import WAIVER_RULES, Scorecard
+from mkdocs_platform.models.scorecard import (
+    DEFAULT_ANNOTATIONS_CAP,
+    DEFAULT_ANNOTATIONS_SEVERITY,
+    WAIVER_RULES,
+    Scorecard,
+)
 from mkdocs_platform.scorecard.locations import repository_path
-from mkdocs_platform.scorecard.settings import DEFAULT_ANNOTATIONS_CAP, DEFAULT_ANNOTATIONS_SEVERITY
 
 COMMANDS: dict[str, str] = {"error": "error", "warn": "warning", "info": "notice"}
 """Finding severity -> workflow command."""

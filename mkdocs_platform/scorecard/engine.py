@@ -14,6 +14,7 @@ from mkdocs_platform.models.scorecard import (
     CategoryScore,
     CheckScore,
     Scorecard,
+    ScorecardSettings,
     WaivedFinding,
     Waiver,
 )
@@ -25,7 +26,7 @@ from mkdocs_platform.scorecard.score import (
     overall,
     points_available,
 )
-from mkdocs_platform.scorecard.settings import EffectiveRule, ScorecardSettings
+from mkdocs_platform.scorecard.settings import EffectiveRule, rules_for
 from mkdocs_platform.scorecard.waivers import WaiverSet, load_waivers, waive_check, waive_loose
 
 log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
@@ -75,7 +76,7 @@ def score_api(
             locate=locate or api_locator(api),
             now=moment,
         )
-        checks = [_run(context, rule, match) for rule in settings.rules_for(api.id)]
+        checks = [_run(context, rule, match) for rule in rules_for(settings, api.id)]
         points = points_available(checks, settings.weights)
         checks = [
             dataclasses.replace(c, points_available=p) for c, p in zip(checks, points, strict=True)

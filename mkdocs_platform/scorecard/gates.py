@@ -5,8 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from mkdocs_platform.models import SEVERITY_ORDER
-from mkdocs_platform.models.scorecard import LEVELS, GateFailure, GateResult, LevelId, Scorecard
-from mkdocs_platform.scorecard.settings import ScorecardSettings
+from mkdocs_platform.models.scorecard import (
+    LEVELS,
+    GateFailure,
+    GateResult,
+    LevelId,
+    Scorecard,
+    ScorecardSettings,
+)
 
 
 def _rank(level: LevelId | None) -> int:

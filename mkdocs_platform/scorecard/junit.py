@@ -25,10 +25,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mkdocs_platform.models import Finding
-from mkdocs_platform.models.scorecard import CheckScore, Scorecard
+from mkdocs_platform.models.scorecard import CheckScore, Scorecard, ScorecardSettings
 from mkdocs_platform.scorecard.gates import gate_results
 from mkdocs_platform.scorecard.report import TOOL, write_atomic
-from mkdocs_platform.scorecard.settings import ScorecardSettings
 
 TOP_FINDINGS = 10
 """Findings listed in one failure; the rest are counted."""

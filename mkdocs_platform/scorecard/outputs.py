@@ -1,16 +1,40 @@
-"""Every report a portal writes, into the site folder, each one atomically."""
+"""Every report of a portal: the text of each format, written into the site folder atomically
+by the build and printed or written by `mkdocs-platform check`."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal, TextIO
 
 from mkdocs_platform.models import Portal
+from mkdocs_platform.models.scorecard import Scorecard
 from mkdocs_platform.scorecard.annotations import print_annotations
-from mkdocs_platform.scorecard.junit import write_junit
+from mkdocs_platform.scorecard.junit import build_junit, dumps_junit
 from mkdocs_platform.scorecard.locations import source_prefixes
-from mkdocs_platform.scorecard.report import write_report
-from mkdocs_platform.scorecard.sarif import write_sarif
-from mkdocs_platform.scorecard.settings import ScorecardSettings
+from mkdocs_platform.scorecard.report import build_report, dumps_report, write_atomic
+from mkdocs_platform.scorecard.sarif import build_sarif, dumps_sarif
+
+ReportFormat = Literal["json", "sarif", "junit"]
+
+REPORT_FORMATS: tuple[ReportFormat, ...] = ("json", "sarif", "junit")
+
+
+def portal_scorecards(portal: Portal) -> list[Scorecard]:
+    """The scorecards of the portal's scored APIs, in the portal's order."""
+    return [api.scorecard for api in portal.apis if api.scorecard is not None]
+
+
+def report_text(portal: Portal, report_format: ReportFormat) -> str:
+    """The report of a scored portal: `scorecards.json`, SARIF 2.1.0 or JUnit XML."""
+    scorecards = portal_scorecards(portal)
+    if report_format == "json":
+        return dumps_report(build_report(scorecards))
+    if report_format == "sarif":
+        sarif = build_sarif(
+            scorecards, prefixes=source_prefixes(portal.apis), extra=portal.findings
+        )
+        return dumps_sarif(sarif)
+    return dumps_junit(build_junit(scorecards, portal.settings.scorecard))
 
 
 def write_reports(portal: Portal, site_dir: Path) -> list[Path]:
@@ -18,35 +42,29 @@ def write_reports(portal: Portal, site_dir: Path) -> list[Path]:
 
     Paths are relative to `site_dir`. Each file is replaced whole or not at all.
     """
-    scorecards = [api.scorecard for api in portal.apis if api.scorecard is not None]
     reports = portal.settings.reports
-    settings = portal.settings.scorecard or ScorecardSettings()
     written = []
-    if reports.json:
-        path = site_dir / reports.json
-        write_report(path, scorecards)
-        written.append(path)
-    if reports.sarif:
-        path = site_dir / reports.sarif
-        write_sarif(path, scorecards, prefixes=source_prefixes(portal.apis), extra=portal.findings)
-        written.append(path)
-    if reports.junit:
-        path = site_dir / reports.junit
-        write_junit(path, scorecards, settings)
-        written.append(path)
+    for report_format, name in zip(
+        REPORT_FORMATS, (reports.json, reports.sarif, reports.junit), strict=True
+    ):
+        if name:
+            path = site_dir / name
+            write_atomic(path, report_text(portal, report_format))
+            written.append(path)
     return written
 
 
-def print_portal_annotations(portal: Portal) -> int:
+def print_portal_annotations(portal: Portal, stream: TextIO | None = None) -> int:
     """Print GitHub annotations for the portal's findings when run by GitHub Actions.
 
-    Uses `scorecard.annotations` (severity, cap); returns how many lines were printed.
+    Uses `scorecard.annotations` (severity, cap); writes to `stream` (default: stdout) and
+    returns how many lines were printed.
     """
-    scorecards = [api.scorecard for api in portal.apis if api.scorecard is not None]
-    settings = portal.settings.scorecard or ScorecardSettings()
+    settings = portal.settings.scorecard
     return print_annotations(
-        scorecards,
+        portal_scorecards(portal),
         settings.annotations_severity,
         settings.annotations_cap,
         prefixes=source_prefixes(portal.apis),
+        stream=stream,
     )
