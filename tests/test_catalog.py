@@ -12,6 +12,7 @@ import yaml
 from mkdocs_platform.discovery.catalog import read_catalog
 from mkdocs_platform.models import Finding, PortalSettings, Source, SourceSettings
 from mkdocs_platform.openapi import ReadingCache
+from mkdocs_platform.portal import read_portal
 
 from .conftest import build_site, minimal_spec, write_files
 
@@ -323,3 +324,25 @@ def test_two_inline_definitions_of_one_file_keep_their_own_findings(tmp_path):
         rules = {api.entity.name: {f.rule for f in api.reading.findings} for api in catalog.apis}
         assert "oas-valid" in rules["broken"]
         assert rules["fine"] == set()
+
+
+def test_a_portal_read_again_with_its_cache_reuses_catalog_readings(tmp_path):
+    root = write_files(
+        tmp_path / "repo",
+        {
+            "catalog-info.yaml": _entities(
+                _api("payments", {"$text": "./api/openapi.yaml"}),
+                _api("inline", yaml.safe_dump(minimal_spec("Inline API"))),
+            ),
+            "api/openapi.yaml": minimal_spec("Payments"),
+        },
+    )
+    settings = PortalSettings(sources=(SourceSettings(name="repo", path=root),), cache=False)
+    cache = ReadingCache()
+    first = {api.id: api for api in read_portal(settings, cache).apis}
+    again = {api.id: api for api in read_portal(settings, cache).apis}
+    assert set(first) == {"payments", "inline"}
+    assert all(again[i].model is first[i].model for i in first)
+    # Without the cache, each read gives new models.
+    fresh = {api.id: api for api in read_portal(settings).apis}
+    assert all(fresh[i].model is not first[i].model for i in first)
