@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from mkdocs_platform.models.api import ApiModel, Example
-from mkdocs_platform.openapi.schema import merge_all_of, resolve
+from mkdocs_platform.models.api import ApiModel, Discriminator, Example
+from mkdocs_platform.openapi.schema import discriminator, is_nullable, merge_all_of, resolve
 
 Direction = Literal["request", "response"]
 
@@ -82,7 +82,7 @@ class _Builder:
                     own = self.value(base, depth + 1, stack)
                     branch = {**(own if isinstance(own, dict) else {}), **branch}
                 if isinstance(branch, dict):
-                    self.discriminate(resolved.get("discriminator"), branches[0], branch)
+                    self.discriminate(discriminator(self.api, resolved), branches[0], branch)
                 return branch
         kind = self.kind(resolved)
         if kind == "object":
@@ -105,20 +105,18 @@ class _Builder:
         return None
 
     @staticmethod
-    def discriminate(discriminator: Any, branch_schema: Any, value: dict[str, Any]) -> None:
+    def discriminate(
+        selector: Discriminator | None, branch_schema: Any, value: dict[str, Any]
+    ) -> None:
         """Set the discriminator property to the value that selects the branch taken."""
-        if not isinstance(discriminator, dict) or not isinstance(
-            discriminator.get("propertyName"), str
-        ):
+        if selector is None:
             return
         ref = branch_schema.get("$ref") if isinstance(branch_schema, dict) else None
         if not isinstance(ref, str):
             return
         name = ref.rsplit("/", 1)[-1]
-        raw_mapping = discriminator.get("mapping")
-        mapping: dict[str, Any] = raw_mapping if isinstance(raw_mapping, dict) else {}
-        key = next((k for k, v in mapping.items() if v in (ref, name)), None)
-        value[discriminator["propertyName"]] = key if key is not None else name
+        key = next((k for k, v in selector.mapping.items() if v in (ref, name)), None)
+        value[selector.property_name] = key if key is not None else name
 
     @staticmethod
     def kind(schema: dict[str, Any]) -> str:
@@ -147,7 +145,11 @@ class _Builder:
                 if self.direction == "response" and resolved.get("writeOnly") is True:
                     continue
             value = self.value(prop, depth + 1, stack)
-            if value is None and name not in required and not self.nullable(resolved):
+            if (
+                value is None
+                and name not in required
+                and not is_nullable(self.api.dialect, resolved)
+            ):
                 continue
             result[name] = value
         if not result and isinstance(schema.get("additionalProperties"), dict):
@@ -155,13 +157,6 @@ class _Builder:
             if value is not None:
                 result["key"] = value
         return result
-
-    @staticmethod
-    def nullable(schema: Any) -> bool:
-        if not isinstance(schema, dict):
-            return False
-        raw = schema.get("type")
-        return schema.get("nullable") is True or (isinstance(raw, list) and "null" in raw)
 
     @staticmethod
     def string(schema: dict[str, Any]) -> str:

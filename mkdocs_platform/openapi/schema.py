@@ -1,7 +1,8 @@
 """Reading JSON Schemas from any OpenAPI version through one set of questions.
 
 `nullable: true` (3.0), `x-nullable` (2.0) and `type: [..., "null"]` (3.1) all answer
-`nullable`; boolean and numeric `exclusiveMinimum` both become a bound; and so on.
+`nullable`, each in its own dialect; boolean and numeric `exclusiveMinimum` both become a bound;
+2.0's discriminator (a bare property name) and 3.x's (an object) are one `Discriminator`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mkdocs_platform.models.api import ApiModel
+from mkdocs_platform.models.api import ApiModel, Discriminator, SchemaDialect
 from mkdocs_platform.openapi.document import is_missing, resolve_tokens
 from mkdocs_platform.openapi.locate import from_pointer
 
@@ -23,6 +24,51 @@ _CONSTRAINTS = (
     ("maxProperties", "max properties"),
     ("multipleOf", "multiple of"),
 )
+
+
+SWAGGER_DIALECT = SchemaDialect(
+    json_schema="draft4",
+    nullable_keyword="x-nullable",
+    null_type=False,
+    numeric_exclusive_bounds=False,
+)
+OPENAPI_30_DIALECT = SchemaDialect(
+    json_schema="draft4",
+    nullable_keyword="nullable",
+    null_type=False,
+    numeric_exclusive_bounds=False,
+)
+OPENAPI_31_DIALECT = SchemaDialect(
+    json_schema="draft2020-12",
+    nullable_keyword="",
+    null_type=True,
+    numeric_exclusive_bounds=True,
+)
+
+
+def dialect_of(spec_version: str, *, swagger: bool) -> SchemaDialect:
+    """The schema dialect of a document declaring `spec_version` (`swagger` for 2.0)."""
+    if swagger:
+        return SWAGGER_DIALECT
+    if spec_version.startswith("3.1"):
+        return OPENAPI_31_DIALECT
+    return OPENAPI_30_DIALECT
+
+
+def is_nullable(dialect: SchemaDialect, schema: Any) -> bool:
+    """Whether `schema` (as written, `$ref` not followed) admits `null`, read in `dialect`.
+
+    The one place this is decided: `x-nullable: true` in 2.0, `nullable: true` in 3.0,
+    `type: [..., "null"]` (or `type: "null"`) in 3.1.
+    """
+    if not isinstance(schema, dict):
+        return False
+    if dialect.nullable_keyword and schema.get(dialect.nullable_keyword) is True:
+        return True
+    raw_type = schema.get("type")
+    if dialect.null_type:
+        return raw_type == "null" or (isinstance(raw_type, list) and "null" in raw_type)
+    return False
 
 
 @dataclass
@@ -111,12 +157,9 @@ def schema_facts(api: ApiModel, schema: Any) -> SchemaFacts:
     raw_type = resolved.get("type")
     if isinstance(raw_type, list):
         facts.types = [str(t) for t in raw_type if t != "null"]
-        facts.nullable = "null" in raw_type
     elif isinstance(raw_type, str):
         facts.types = [raw_type] if raw_type != "null" else []
-        facts.nullable = raw_type == "null"
-    if resolved.get("nullable") is True or resolved.get("x-nullable") is True:
-        facts.nullable = True
+    facts.nullable = is_nullable(api.dialect, resolved)
     if not facts.types:
         # Infer what the schema's own keywords imply, as readers of the spec do.
         if "properties" in resolved or "additionalProperties" in resolved:
@@ -187,3 +230,42 @@ def merge_all_of(
     if required:
         merged["required"] = required
     return merged, names
+
+
+def subtypes(api: ApiModel, base: Any) -> list[str]:
+    """Names of the named schemas whose `allOf` includes `base`."""
+    names = []
+    for name, schema in api.schemas.items():
+        parts = schema.get("allOf") if isinstance(schema, dict) else None
+        if isinstance(parts, list) and any(resolve(api, p) is base for p in parts):
+            names.append(name)
+    return names
+
+
+def discriminator(api: ApiModel, schema: Any) -> Discriminator | None:
+    """The discriminator of a schema (after following a top-level `$ref`), if it declares one.
+
+    In 2.0 it is the bare property name, and the values are the names of the schemas that
+    extend this one through `allOf`.
+    """
+    resolved = resolve(api, schema)
+    if not isinstance(resolved, dict):
+        return None
+    raw = resolved.get("discriminator")
+    if isinstance(raw, str) and raw:
+        mapping = {name: api.schema_ref(name) for name in subtypes(api, resolved)}
+        return Discriminator(property_name=raw, mapping=mapping)
+    if not isinstance(raw, dict) or not isinstance(raw.get("propertyName"), str):
+        return None
+    raw_mapping = raw.get("mapping")
+    mapping = {
+        str(value): target
+        for value, target in (raw_mapping.items() if isinstance(raw_mapping, dict) else ())
+        if isinstance(target, str)
+    }
+    return Discriminator(property_name=raw["propertyName"], mapping=mapping)
+
+
+def schema_ref_of(api: ApiModel, target: str) -> str:
+    """A discriminator mapping value as a `$ref`: a bare value is a named schema's name."""
+    return target if target.startswith("#") else api.schema_ref(target)
