@@ -1270,8 +1270,9 @@ def test_unused_components_in_swagger_2(tmp_path):
 
 
 def _nullable_spec(version: str, marked: bool) -> dict[str, Any]:
-    """A spec whose `Pet.nickname` may be null, as `version` writes it when `marked`."""
-    nickname: dict[str, Any] = {"type": "string", "default": None, "enum": ["rex", None]}
+    """A spec whose `Pet.nickname` may be null, as `version` writes it when `marked`; its
+    example is null."""
+    nickname: dict[str, Any] = {"type": "string", "example": None, "enum": ["rex", None]}
     if marked and version == "2.0":
         nickname["x-nullable"] = True
     elif marked and version == "3.0.3":
@@ -1302,7 +1303,7 @@ def _nullable_spec(version: str, marked: bool) -> dict[str, Any]:
 
 @pytest.mark.parametrize("version", ["2.0", "3.0.3", "3.1.0"])
 @pytest.mark.parametrize("marked", [True, False])
-def test_null_is_allowed_alike_by_the_example_builder_the_page_and_the_enum_rule(
+def test_null_is_allowed_alike_by_the_builder_the_page_and_the_enum_and_example_rules(
     tmp_path, version, marked
 ):
     from bs4 import BeautifulSoup
@@ -1329,6 +1330,10 @@ def test_null_is_allowed_alike_by_the_example_builder_the_page_and_the_enum_rule
     assert (enum.applicable, enum.passed) == (1, 1 if marked else 0)
     if not marked:
         assert "None" in enum.findings[0].message
+
+    # The example checker reads the schema in the same dialect.
+    examples = check_of(card, "oas-examples-valid")
+    assert (examples.applicable, examples.passed) == (1, 1 if marked else 0)
 
 
 def test_a_shared_header_is_checked_once_where_it_is_written(tmp_path):

@@ -8,18 +8,21 @@ format mistakes that matter to it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from jsonschema import validators
 from jsonschema.exceptions import ValidationError
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-from mkdocs_platform.models.api import ApiModel, MediaType, Tokens
+from mkdocs_platform.models.api import ApiModel, MediaType, SchemaDialect, Tokens
 from mkdocs_platform.openapi.document import resolve_tokens
 from mkdocs_platform.openapi.locate import to_pointer
+from mkdocs_platform.openapi.schema import is_nullable
 
 _BASE = "urn:mkdocs-platform:spec"
 
@@ -40,6 +43,23 @@ class ExampleItem:
     """How to name it in a message (`example 'cat' of GET /pets 200 application/json`)."""
 
 
+@lru_cache(maxsize=4)
+def _validator_class(dialect: SchemaDialect) -> Any:
+    """The validator for `dialect`, admitting `null` exactly where `is_nullable` does."""
+    if dialect.json_schema == "draft2020-12":
+        return OAS31Validator  # `null` is a type there: JSON Schema itself decides
+    draft4_type = OAS30Validator.VALIDATORS["type"]
+
+    def nullable_type(
+        validator: Any, data_type: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
+        if instance is None and is_nullable(dialect, schema):
+            return
+        yield from draft4_type(validator, data_type, instance, schema)
+
+    return validators.extend(OAS30Validator, {"type": nullable_type})
+
+
 class ExampleChecker:
     """Validates values against schemas of one bundled document."""
 
@@ -47,7 +67,7 @@ class ExampleChecker:
         document = self._document = model.document
         draft_2020 = model.dialect.json_schema == "draft2020-12"
         specification = DRAFT202012 if draft_2020 else DRAFT4
-        self._validator_class = OAS31Validator if draft_2020 else OAS30Validator
+        self._validator_class = _validator_class(model.dialect)
         self._registry: Registry[Any] = Registry().with_resource(
             _BASE, Resource.from_contents(document, default_specification=specification)
         )
