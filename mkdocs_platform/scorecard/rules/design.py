@@ -6,7 +6,7 @@ import re
 import urllib.parse
 from typing import Any
 
-from mkdocs_platform.openapi.schema import ref_name, resolve
+from mkdocs_platform.openapi.schema import discriminator, ref_name, resolve
 from mkdocs_platform.scorecard.context import CheckResult, RuleContext
 from mkdocs_platform.scorecard.registry import rule
 from mkdocs_platform.scorecard.rules.common import PATH_TEMPLATE, is_status
@@ -252,10 +252,8 @@ def discriminated_polymorphism(ctx: RuleContext) -> CheckResult:
             objects = sum(1 for alt in alternatives if _is_object_schema(ctx, alt))
             if objects < 2:
                 continue
-            discriminator = node.schema.get("discriminator")
             result.check(
-                isinstance(discriminator, dict)
-                and isinstance(discriminator.get("propertyName"), str),
+                discriminator(ctx.model, node.schema) is not None,
                 (*node.tokens, keyword),
                 f"the {keyword} of {node.describe()} has {objects} object alternatives and no "
                 "discriminator",
