@@ -1359,3 +1359,24 @@ def test_a_shared_header_is_checked_once_where_it_is_written(tmp_path):
     card = score_spec(tmp_path / "c", spec)
     (finding,) = check_of(card, "oas-examples-valid").findings
     assert finding.pointer == "#/components/headers/X-Request-Id/schema/examples/0"
+
+
+def test_each_media_type_of_a_body_is_named_alone_in_messages(tmp_path):
+    spec = good_spec()
+    inline = {"type": "object", "properties": {"nickname": {"type": "string"}}}
+    pets(spec)["post"]["requestBody"]["content"] = {
+        "application/json": {"schema": inline},
+        "application/xml": {"schema": inline},
+    }
+    card = score_spec(tmp_path, spec)
+    messages = [
+        f.message
+        for f in check_of(card, "doc-property-description").findings
+        if "nickname" in f.message
+    ]
+    assert messages == [
+        "the property 'nickname' of the request body of POST /pets (application/json) has no "
+        "description",
+        "the property 'nickname' of the request body of POST /pets (application/xml) has no "
+        "description",
+    ]

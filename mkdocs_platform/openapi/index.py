@@ -251,8 +251,8 @@ class _Roots:
         """The schemas of media types (bodies, parameters with `content`)."""
         for mt in media:
             if mt.schema is not None and self.first_time(mt.pointer):
-                label = f"{label} ({mt.media_type})" if mt.media_type else label
-                yield mt.schema, mt.schema_pointer, label
+                named = f"{label} ({mt.media_type})" if mt.media_type else label
+                yield mt.schema, mt.schema_pointer, named
 
     def requests(self, op: Operation) -> Iterator[Root]:
         """The schemas of an operation's parameters and request body."""
