@@ -1374,9 +1374,8 @@ def test_each_media_type_of_a_body_is_named_alone_in_messages(tmp_path):
         for f in check_of(card, "doc-property-description").findings
         if "nickname" in f.message
     ]
+    body = "the property 'nickname' of the request body of POST /pets"
     assert messages == [
-        "the property 'nickname' of the request body of POST /pets (application/json) has no "
-        "description",
-        "the property 'nickname' of the request body of POST /pets (application/xml) has no "
-        "description",
+        f"{body} (application/json) has no description",
+        f"{body} (application/xml) has no description",
     ]
