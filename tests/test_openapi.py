@@ -736,3 +736,22 @@ def test_a_rejected_pattern_is_classed_by_which_engines_refuse_it(tmp_path, patt
     assert reading.findings
     assert {f.finding_class for f in reading.findings} == {finding_class}
     assert {f.pointer for f in reading.findings} == {"#/components/schemas/Name/pattern"}
+
+
+@pytest.mark.parametrize(
+    ("version", "schema", "constraints", "built"),
+    [
+        ("3.0.3", {"type": "integer", "minimum": 1, "exclusiveMinimum": True}, [(">", "1")], 2),
+        ("2.0", {"type": "integer", "minimum": 1, "exclusiveMinimum": True}, [(">", "1")], 2),
+        ("3.1.0", {"type": "integer", "exclusiveMinimum": 1}, [(">", "1")], 2),
+        # A flag means nothing in 3.1, a number nothing in 3.0: each reads its own form.
+        ("3.1.0", {"type": "integer", "minimum": 1, "exclusiveMinimum": True}, [("≥", "1")], 1),
+        ("3.0.3", {"type": "integer", "exclusiveMinimum": 5}, [], 1),
+    ],
+)
+def test_exclusive_bounds_are_read_in_the_dialect(version, schema, constraints, built):
+    from mkdocs_platform.openapi.examples import example_value
+
+    model = normalize(_same_api(version))
+    assert schema_facts(model, schema).constraints == constraints
+    assert example_value(model, schema) == built

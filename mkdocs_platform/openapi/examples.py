@@ -12,7 +12,13 @@ import re
 from typing import Any, Literal
 
 from mkdocs_platform.models.api import ApiModel, Discriminator, Example
-from mkdocs_platform.openapi.schema import discriminator, is_nullable, merge_all_of, resolve
+from mkdocs_platform.openapi.schema import (
+    bounds,
+    discriminator,
+    is_nullable,
+    merge_all_of,
+    resolve,
+)
 
 Direction = Literal["request", "response"]
 
@@ -174,23 +180,19 @@ class _Builder:
             text = text[: max(max_length, 0)]
         return text
 
-    @staticmethod
-    def number(schema: dict[str, Any], *, integer: bool) -> float:
+    def number(self, schema: dict[str, Any], *, integer: bool) -> float:
         step = 1 if integer else 0.5
-        low, high = schema.get("minimum"), schema.get("maximum")
-        exclusive_low, exclusive_high = (
-            schema.get("exclusiveMinimum"),
-            schema.get("exclusiveMaximum"),
-        )
-        if isinstance(exclusive_low, (int, float)) and not isinstance(exclusive_low, bool):
-            low, exclusive_low = exclusive_low, True
-        if isinstance(exclusive_high, (int, float)) and not isinstance(exclusive_high, bool):
-            high, exclusive_high = exclusive_high, True
+        dialect = self.api.dialect
+        # The last limit read wins: 3.1's `exclusiveMinimum` over `minimum`, as before.
+        lows = bounds(dialect, schema, "minimum", "exclusiveMinimum")
+        highs = bounds(dialect, schema, "maximum", "exclusiveMaximum")
+        low, exclusive_low = lows[-1] if lows else (None, False)
+        high, exclusive_high = highs[-1] if highs else (None, False)
         value: float = 1 if integer else 1.5
         if isinstance(low, (int, float)) and not isinstance(low, bool):
-            value = low + step if exclusive_low is True else low
+            value = low + step if exclusive_low else low
         if isinstance(high, (int, float)) and not isinstance(high, bool) and value > high:
-            value = high - step if exclusive_high is True else high
+            value = high - step if exclusive_high else high
         multiple = schema.get("multipleOf")
         if isinstance(multiple, (int, float)) and not isinstance(multiple, bool) and multiple > 0:
             value = multiple * max(1, round(value / multiple))

@@ -1,8 +1,9 @@
 """Reading JSON Schemas from any OpenAPI version through one set of questions.
 
 `nullable: true` (3.0), `x-nullable` (2.0) and `type: [..., "null"]` (3.1) all answer
-`nullable`, each in its own dialect; boolean and numeric `exclusiveMinimum` both become a bound;
-2.0's discriminator (a bare property name) and 3.x's (an object) are one `Discriminator`.
+`nullable`, each in its own dialect; `exclusiveMinimum` is a flag on `minimum` in 2.0 and 3.0 and
+a bound of its own in 3.1; 2.0's discriminator (a bare property name) and 3.x's (an object) are
+one `Discriminator`.
 """
 
 from __future__ import annotations
@@ -124,17 +125,41 @@ def resolve(api: ApiModel, schema: Any, hops: int = 16) -> Any:
     return schema if isinstance(schema, (dict, bool)) else {}
 
 
-def _bound(
-    schema: dict[str, Any], key: str, exclusive_key: str, inclusive: str, exclusive: str
-) -> list[tuple[str, str]]:
-    result = []
+Bound = tuple[Any, bool]
+"""(a limit as written, whether the limit itself is excluded)."""
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def bounds(dialect: SchemaDialect, schema: Any, key: str, exclusive_key: str) -> list[Bound]:
+    """The limits `key` (`minimum`) and `exclusive_key` (`exclusiveMinimum`) set, read in
+    `dialect`: a flag on `key` in Draft 4 dialects, a limit of its own in 3.1."""
+    if not isinstance(schema, dict):
+        return []
     exclusive_value = schema.get(exclusive_key)
+    result: list[Bound] = []
     if key in schema:
-        sign = exclusive if exclusive_value is True else inclusive
-        result.append((sign, _text(schema[key])))
-    if isinstance(exclusive_value, (int, float)) and not isinstance(exclusive_value, bool):
-        result.append((exclusive, _text(exclusive_value)))
+        flagged = not dialect.numeric_exclusive_bounds and exclusive_value is True
+        result.append((schema[key], flagged))
+    if dialect.numeric_exclusive_bounds and _is_number(exclusive_value):
+        result.append((exclusive_value, True))
     return result
+
+
+def _bound(
+    dialect: SchemaDialect,
+    schema: dict[str, Any],
+    key: str,
+    exclusive_key: str,
+    inclusive: str,
+    exclusive: str,
+) -> list[tuple[str, str]]:
+    return [
+        (exclusive if excluded else inclusive, _text(limit))
+        for limit, excluded in bounds(dialect, schema, key, exclusive_key)
+    ]
 
 
 def _text(value: Any) -> str:
@@ -168,8 +193,8 @@ def schema_facts(api: ApiModel, schema: Any) -> SchemaFacts:
             facts.types = ["array"]
     facts.format = str(resolved.get("format") or resolved.get("contentMediaType") or "")
     facts.constraints = [
-        *_bound(resolved, "minimum", "exclusiveMinimum", "≥", ">"),
-        *_bound(resolved, "maximum", "exclusiveMaximum", "≤", "<"),
+        *_bound(api.dialect, resolved, "minimum", "exclusiveMinimum", "≥", ">"),
+        *_bound(api.dialect, resolved, "maximum", "exclusiveMaximum", "≤", "<"),
     ]
     facts.constraints.extend(
         (label, _text(resolved[key])) for key, label in _CONSTRAINTS if key in resolved
