@@ -30,13 +30,12 @@ from mkdocs_platform.models.api import (
     Server,
     ServerVariable,
     Tag,
+    Tokens,
     slugify,
 )
 from mkdocs_platform.openapi.document import resolve_tokens
 from mkdocs_platform.openapi.locate import from_pointer
 from mkdocs_platform.openapi.schema import dialect_of
-
-Tokens = tuple[str, ...]
 
 # Swagger 2.0 parameter fields that are JSON Schema keywords.
 _V2_SCHEMA_FIELDS = (
