@@ -755,3 +755,20 @@ def test_exclusive_bounds_are_read_in_the_dialect(version, schema, constraints, 
     model = normalize(_same_api(version))
     assert schema_facts(model, schema).constraints == constraints
     assert example_value(model, schema) == built
+
+
+def test_a_swagger_base_path_alone_is_a_relative_server_where_it_is_written():
+    doc = {"swagger": "2.0", "info": {"title": "Old", "version": "1"}, "basePath": "/v1"}
+    (server,) = normalize(doc).servers
+    assert (server.url, server.pointer, server.scheme_pointer) == (
+        "/v1",
+        ("basePath",),
+        ("basePath",),
+    )
+    doc["host"] = "api.example.org"
+    (server,) = normalize(doc).servers
+    assert (server.url, server.pointer, server.scheme_pointer) == (
+        "https://api.example.org/v1",
+        ("host",),
+        ("host",),  # no `schemes`: https is assumed, written nowhere but beside the host
+    )

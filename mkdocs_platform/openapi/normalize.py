@@ -186,7 +186,10 @@ class _Normalizer:
         base = _str(self.doc.get("basePath")) or ""
         host_at: Tokens = ("host",) if "host" in self.doc else ()
         if not host:
-            return [Server(url=base, pointer=host_at, scheme_pointer=host_at)] if base else []
+            if not base:
+                return []
+            # Only a path: relative to wherever the document is served, written at `basePath`.
+            return [Server(url=base, pointer=("basePath",), scheme_pointer=("basePath",))]
         raw_schemes = _list(self.doc.get("schemes"))
         schemes = [s for s in raw_schemes if isinstance(s, str)] or ["https"]
         return [
