@@ -59,7 +59,8 @@ class Discriminator:
     property_name: str
     """The property whose value selects the alternative."""
     mapping: dict[str, str] = field(default_factory=dict)
-    """Property value to the `$ref` of the schema it selects (2.0: each subtype's own name)."""
+    """Property value to the schema it selects, as written (a `$ref` or a schema's name); in 2.0,
+    each subtype's name to its `$ref`."""
 
 
 @dataclass
@@ -96,9 +97,10 @@ class Server:
     description: str = ""
     variables: list[ServerVariable] = field(default_factory=list)
     pointer: Tokens = ()
-    """Where the server is written: `servers/<i>`, or 2.0's `host` (nothing when it has none)."""
+    """Where the server is written: `servers/<i>`, or 2.0's `host` (`basePath` without a host)."""
     scheme_pointer: Tokens = ()
-    """Where its URL scheme is written: the server itself, or 2.0's `schemes/<i>` (else `host`)."""
+    """Where its URL scheme is written: the server itself, or 2.0's `schemes/<i>` (else `host`,
+    beside which https is assumed)."""
 
 
 @dataclass
