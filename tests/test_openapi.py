@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from mkdocs_platform.openapi import read_spec
-from mkdocs_platform.openapi.document import bundle_spec
+from mkdocs_platform.openapi.document import bundle_spec, resolve_tokens
 from mkdocs_platform.openapi.loader import LoadError, load_file
 from mkdocs_platform.openapi.locate import from_pointer, to_pointer
 from mkdocs_platform.openapi.normalize import normalize
-from mkdocs_platform.openapi.schema import ref_name, schema_facts
+from mkdocs_platform.openapi.schema import discriminator, ref_name, schema_facts
 from mkdocs_platform.openapi.validate import validate_document
 
 from .conftest import minimal_spec, write_files
@@ -523,3 +523,252 @@ def test_url_ref_on_an_allowed_host_is_fetched_but_not_through_a_redirect(tmp_pa
     assert "SERVED-SCHEMA" not in json.dumps(reading.document)
     (finding,) = [f for f in reading.findings if f.rule == "oas-refs-resolve"]
     assert "redirects to 'localhost'" in finding.message
+
+
+# -- the version-neutral model ---------------------------------------------------------
+
+
+def _same_api(version: str) -> dict:
+    """One small API written as `version` writes it: servers, reusable parts, public reads."""
+    item = {"type": "object", "properties": {"id": {"type": "integer"}}}
+    limit = {"name": "limit", "in": "query", "type": "integer"}
+    if version == "2.0":
+        return {
+            "swagger": "2.0",
+            "info": {"title": "Items", "version": "1"},
+            "host": "api.example.org",
+            "basePath": "/v1",
+            "schemes": ["http", "https"],
+            "security": [],
+            "paths": {
+                "/items": {
+                    "get": {
+                        "parameters": [{"$ref": "#/parameters/Limit"}],
+                        "responses": {"200": {"$ref": "#/responses/Items"}},
+                    }
+                },
+                "x-internal": {},
+            },
+            "definitions": {"Item": item},
+            "parameters": {"Limit": limit},
+            "responses": {"Items": {"description": "ok", "schema": {"$ref": "#/definitions/Item"}}},
+            "securityDefinitions": {"key": {"type": "apiKey", "name": "k", "in": "header"}},
+        }
+    limit = {"name": "limit", "in": "query", "schema": {"type": "integer"}}
+    media = {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}
+    return {
+        "openapi": version,
+        "info": {"title": "Items", "version": "1"},
+        "servers": [{"url": "http://api.example.org/v1"}, {"url": "https://api.example.org/v1"}],
+        "security": [],
+        "paths": {
+            "/items": {
+                "get": {
+                    "parameters": [{"$ref": "#/components/parameters/Limit"}],
+                    "responses": {"200": {"$ref": "#/components/responses/Items"}},
+                }
+            },
+            "x-internal": {},
+        },
+        "components": {
+            "schemas": {"Item": item},
+            "parameters": {"Limit": limit},
+            "responses": {"Items": {"description": "ok", "content": media}},
+            "securitySchemes": {"key": {"type": "apiKey", "name": "k", "in": "header"}},
+        },
+    }
+
+
+@pytest.mark.parametrize("version", ["2.0", "3.0.3", "3.1.0"])
+def test_every_version_gives_the_same_model_with_its_own_pointers(version):
+    doc = _same_api(version)
+    model = normalize(doc)
+    assert [s.url for s in model.servers] == [
+        "http://api.example.org/v1",
+        "https://api.example.org/v1",
+    ]
+    assert model.paths == ["/items"]
+    assert model.declared_public
+    assert model.security_pointer == ("security",)
+    assert sorted((c.kind, c.name) for c in model.components) == [
+        ("parameter", "Limit"),
+        ("response", "Items"),
+        ("schema", "Item"),
+    ]
+    # Every pointer the model gives names a place the document really has.
+    for component in model.components:
+        assert resolve_tokens(doc, component.pointer) is not None
+    (op,) = model.operations
+    (limit,) = op.parameters
+    assert resolve_tokens(doc, limit.pointer)["name"] == "limit"
+    assert model.schema_ref("Item") == "#/" + "/".join(model.schema_prefix) + "/Item"
+    if version == "2.0":
+        assert (model.spec_name, model.servers_field) == ("Swagger", "host")
+        assert [s.pointer for s in model.servers] == [("host",), ("host",)]
+        assert [s.scheme_pointer for s in model.servers] == [("schemes", "0"), ("schemes", "1")]
+        assert limit.schema_pointer == limit.pointer  # the parameter's keywords are its schema
+        assert model.components[0].pointer == ("definitions", "Item")
+    else:
+        assert (model.spec_name, model.servers_field) == ("OpenAPI", "servers")
+        assert [s.pointer for s in model.servers] == [("servers", "0"), ("servers", "1")]
+        assert [s.scheme_pointer for s in model.servers] == [s.pointer for s in model.servers]
+        assert resolve_tokens(doc, limit.schema_pointer) is limit.schema
+        assert model.components[0].pointer == ("components", "schemas", "Item")
+    (body,) = op.responses[0].content
+    assert ref_name(model, body.schema) == "Item"
+    assert resolve_tokens(doc, body.schema_pointer) is body.schema
+
+
+def test_schema_dialects_say_how_nulls_and_bounds_are_written():
+    dialects = {v: normalize(_same_api(v)).dialect for v in ("2.0", "3.0.3", "3.1.0")}
+    assert dialects["2.0"].nullable_keyword == "x-nullable"
+    assert dialects["3.0.3"].nullable_keyword == "nullable"
+    assert dialects["3.1.0"].null_type
+    assert not dialects["3.0.3"].null_type
+    assert dialects["3.1.0"].json_schema == "draft2020-12"
+    assert dialects["2.0"].json_schema == dialects["3.0.3"].json_schema == "draft4"
+    assert dialects["3.1.0"].numeric_exclusive_bounds
+    assert not dialects["3.0.3"].numeric_exclusive_bounds
+    # A keyword of another version means nothing in this one.
+    model = normalize(_same_api("3.1.0"))
+    assert not schema_facts(model, {"type": "string", "nullable": True}).nullable
+    assert schema_facts(model, {"type": ["string", "null"]}).nullable
+
+
+def test_examples_carry_where_their_values_are_written():
+    doc = minimal_spec()
+    doc["components"] = {"examples": {"Rex": {"summary": "a dog", "value": {"name": "Rex"}}}}
+    get = doc["paths"]["/pets"]["get"]
+    get["parameters"] = [
+        {"name": "limit", "in": "query", "schema": {"type": "integer"}, "example": 5}
+    ]
+    get["responses"]["200"]["content"] = {
+        "application/json": {
+            "schema": {"type": "object"},
+            "examples": {"rex": {"$ref": "#/components/examples/Rex"}},
+        }
+    }
+    (op,) = normalize(doc).operations
+    (limit,) = op.parameters
+    (example,) = limit.examples
+    assert example.pointer == (*limit.pointer, "example")
+    (media,) = op.responses[0].content
+    (rex,) = media.examples
+    assert rex.pointer == ("components", "examples", "Rex", "value")
+    assert resolve_tokens(doc, rex.pointer) == rex.value == {"name": "Rex"}
+
+
+def test_swagger_2_examples_and_x_example_carry_where_they_are_written():
+    doc = {
+        "swagger": "2.0",
+        "info": {"title": "Old", "version": "1"},
+        "produces": ["application/json"],
+        "paths": {
+            "/pets": {
+                "get": {
+                    "parameters": [
+                        {"name": "limit", "in": "query", "type": "integer", "x-example": 3}
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "schema": {"type": "array"},
+                            "examples": {"application/json": [1, 2]},
+                        }
+                    },
+                }
+            }
+        },
+    }
+    (op,) = normalize(doc).operations
+    for example in [*op.parameters[0].examples, *op.responses[0].content[0].examples]:
+        assert resolve_tokens(doc, example.pointer) == example.value
+    assert op.responses[0].content[0].examples[0].pointer[-2:] == ("examples", "application/json")
+
+
+def test_discriminators_read_alike_in_every_version():
+    swagger = {
+        "swagger": "2.0",
+        "info": {"title": "Old", "version": "1"},
+        "paths": {},
+        "definitions": {
+            "Pet": {"type": "object", "discriminator": "petType", "properties": {}},
+            "Cat": {"allOf": [{"$ref": "#/definitions/Pet"}]},
+            "Dog": {"allOf": [{"$ref": "#/definitions/Pet"}]},
+        },
+    }
+    model = normalize(swagger)
+    selector = discriminator(model, {"$ref": "#/definitions/Pet"})
+    assert selector is not None
+    assert selector.property_name == "petType"
+    assert selector.mapping == {"Cat": "#/definitions/Cat", "Dog": "#/definitions/Dog"}
+    modern = minimal_spec()
+    modern["components"] = {
+        "schemas": {
+            "Pet": {
+                "oneOf": [{"$ref": "#/components/schemas/Cat"}],
+                "discriminator": {"propertyName": "kind", "mapping": {"cat": "Cat"}},
+            },
+            "Cat": {"type": "object"},
+        }
+    }
+    model = normalize(modern)
+    selector = discriminator(model, {"$ref": "#/components/schemas/Pet"})
+    assert selector is not None
+    assert (selector.property_name, selector.mapping) == ("kind", {"cat": "Cat"})
+    assert discriminator(model, {"$ref": "#/components/schemas/Cat"}) is None
+
+
+@pytest.mark.parametrize(
+    ("pattern", "finding_class"),
+    [
+        (r"^[\p{L} ]+$", "tool"),  # ECMA-262 and Rust know \p{L}; Python's re does not
+        ("^[a-", "example"),  # no engine compiles this
+    ],
+)
+def test_a_rejected_pattern_is_classed_by_which_engines_refuse_it(tmp_path, pattern, finding_class):
+    spec = minimal_spec()
+    spec["components"] = {
+        "schemas": {"Name": {"type": "string", "pattern": pattern}},
+    }
+    write_files(tmp_path, {"openapi.yaml": spec})
+    reading = _read(tmp_path, "openapi.yaml")
+    assert reading.findings
+    assert {f.finding_class for f in reading.findings} == {finding_class}
+    assert {f.pointer for f in reading.findings} == {"#/components/schemas/Name/pattern"}
+
+
+@pytest.mark.parametrize(
+    ("version", "schema", "constraints", "built"),
+    [
+        ("3.0.3", {"type": "integer", "minimum": 1, "exclusiveMinimum": True}, [(">", "1")], 2),
+        ("2.0", {"type": "integer", "minimum": 1, "exclusiveMinimum": True}, [(">", "1")], 2),
+        ("3.1.0", {"type": "integer", "exclusiveMinimum": 1}, [(">", "1")], 2),
+        # A flag means nothing in 3.1, a number nothing in 3.0: each reads its own form.
+        ("3.1.0", {"type": "integer", "minimum": 1, "exclusiveMinimum": True}, [("≥", "1")], 1),
+        ("3.0.3", {"type": "integer", "exclusiveMinimum": 5}, [], 1),
+    ],
+)
+def test_exclusive_bounds_are_read_in_the_dialect(version, schema, constraints, built):
+    from mkdocs_platform.openapi.examples import example_value
+
+    model = normalize(_same_api(version))
+    assert schema_facts(model, schema).constraints == constraints
+    assert example_value(model, schema) == built
+
+
+def test_a_swagger_base_path_alone_is_a_relative_server_where_it_is_written():
+    doc = {"swagger": "2.0", "info": {"title": "Old", "version": "1"}, "basePath": "/v1"}
+    (server,) = normalize(doc).servers
+    assert (server.url, server.pointer, server.scheme_pointer) == (
+        "/v1",
+        ("basePath",),
+        ("basePath",),
+    )
+    doc["host"] = "api.example.org"
+    (server,) = normalize(doc).servers
+    assert (server.url, server.pointer, server.scheme_pointer) == (
+        "https://api.example.org/v1",
+        ("host",),
+        ("host",),  # no `schemes`: https is assumed, written nowhere but beside the host
+    )

@@ -448,7 +448,7 @@ def test_a_regex_only_the_validator_rejects_is_its_limitation_not_a_bad_example(
     name = spec["components"]["schemas"]["NewPet"]["properties"]["name"]
     name["pattern"] = r"^[\p{L} ]+$"  # fine in ECMA-262, unknown to Python's re
     card = score_spec(tmp_path, spec)
-    assert [f.finding_class for f in card.findings] == ["example"]
+    assert [f.finding_class for f in card.findings] == ["tool"]
     assert not check_of(card, "oas-examples-valid").failing
     complete = check_of(card, "oas-validation-complete")
     assert complete.failing
@@ -1238,3 +1238,115 @@ def test_unused_components_in_swagger_2(tmp_path):
     check = check_of(score_spec(tmp_path, spec, settings), "oas-unused-components")
     assert [f.pointer for f in check.findings] == ["#/definitions/Orphan"]
     assert check.passed == check.applicable - 1
+
+
+def _nullable_spec(version: str, marked: bool) -> dict[str, Any]:
+    """A spec whose `Pet.nickname` may be null, as `version` writes it when `marked`; its
+    example is null."""
+    nickname: dict[str, Any] = {"type": "string", "example": None, "enum": ["rex", None]}
+    if marked and version == "2.0":
+        nickname["x-nullable"] = True
+    elif marked and version == "3.0.3":
+        nickname["nullable"] = True
+    elif marked:
+        nickname["type"] = ["string", "null"]
+    pet_schema = {"type": "object", "properties": {"nickname": nickname}}
+    ok = {"description": "ok"}
+    if version == "2.0":
+        return {
+            "swagger": "2.0",
+            "info": {"title": "Pets", "version": "1"},
+            "paths": {
+                "/pets": {
+                    "get": {"responses": {"200": {**ok, "schema": {"$ref": "#/definitions/Pet"}}}}
+                }
+            },
+            "definitions": {"Pet": pet_schema},
+        }
+    media = {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}
+    return {
+        "openapi": version,
+        "info": {"title": "Pets", "version": "1"},
+        "paths": {"/pets": {"get": {"responses": {"200": {**ok, "content": media}}}}},
+        "components": {"schemas": {"Pet": pet_schema}},
+    }
+
+
+@pytest.mark.parametrize("version", ["2.0", "3.0.3", "3.1.0"])
+@pytest.mark.parametrize("marked", [True, False])
+def test_null_is_allowed_alike_by_the_builder_the_page_and_the_enum_and_example_rules(
+    tmp_path, version, marked
+):
+    from bs4 import BeautifulSoup
+
+    from mkdocs_platform.openapi.examples import example_value
+    from mkdocs_platform.render.schemas import SchemaHtml
+
+    spec = _nullable_spec(version, marked)
+    card = score_spec(tmp_path, spec)
+    model = normalize(spec)
+    pet_ref = {"$ref": model.schema_ref("Pet")}
+
+    # The builder keeps an optional property whose value is null only when null is allowed.
+    built = example_value(model, pet_ref, "response")
+    assert built == ({"nickname": None} if marked else {})
+
+    html = SchemaHtml(model, lambda name: f"#{name}").schema_block(pet_ref, expand_named=True)
+    soup = BeautifulSoup(str(html), "html.parser")
+    (row,) = soup.select(".mp-prop")
+    shown = row.select_one(".mp-type").get_text()
+    assert shown == ("string | null" if marked else "string")
+
+    enum = check_of(card, "oas-enum-consistent")
+    assert (enum.applicable, enum.passed) == (1, 1 if marked else 0)
+    if not marked:
+        assert "None" in enum.findings[0].message
+
+    # The example checker reads the schema in the same dialect.
+    examples = check_of(card, "oas-examples-valid")
+    assert (examples.applicable, examples.passed) == (1, 1 if marked else 0)
+
+
+def test_a_shared_header_is_checked_once_where_it_is_written(tmp_path):
+    spec = good_spec()
+    spec["components"]["headers"] = {
+        "X-Request-Id": {"schema": {"type": "string", "examples": ["req-1"]}}
+    }
+    shared = {"$ref": "#/components/headers/X-Request-Id"}
+    for item in spec["paths"].values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue  # path-level parameters
+            for response in operation["responses"].values():
+                if isinstance(response, dict) and "$ref" not in response:
+                    response["headers"] = {"X-Request-Id": shared}
+    without = good_spec()
+    before = check_of(score_spec(tmp_path / "a", without), "oas-examples-valid").applicable
+    card = score_spec(tmp_path / "b", spec)
+    examples = check_of(card, "oas-examples-valid")
+    # One more example, however many responses share the header.
+    assert examples.applicable == before + 1
+    spec["components"]["headers"]["X-Request-Id"]["schema"]["examples"] = [7]
+    card = score_spec(tmp_path / "c", spec)
+    (finding,) = check_of(card, "oas-examples-valid").findings
+    assert finding.pointer == "#/components/headers/X-Request-Id/schema/examples/0"
+
+
+def test_each_media_type_of_a_body_is_named_alone_in_messages(tmp_path):
+    spec = good_spec()
+    inline = {"type": "object", "properties": {"nickname": {"type": "string"}}}
+    pets(spec)["post"]["requestBody"]["content"] = {
+        "application/json": {"schema": inline},
+        "application/xml": {"schema": inline},
+    }
+    card = score_spec(tmp_path, spec)
+    messages = [
+        f.message
+        for f in check_of(card, "doc-property-description").findings
+        if "nickname" in f.message
+    ]
+    body = "the property 'nickname' of the request body of POST /pets"
+    assert messages == [
+        f"{body} (application/json) has no description",
+        f"{body} (application/xml) has no description",
+    ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
@@ -18,6 +18,49 @@ _SLUG_RUN = re.compile(r"[^a-z0-9]+")
 def slugify(text: str) -> str:
     """Lowercase; every run of characters other than a-z and 0-9 becomes one '-'; trimmed."""
     return _SLUG_RUN.sub("-", text.lower()).strip("-")
+
+
+Tokens = tuple[str, ...]
+"""JSON-pointer tokens of a place in the bundled document."""
+
+
+@dataclass(frozen=True)
+class SchemaDialect:
+    """How the API's schemas are read, so that nothing downstream asks which version wrote them."""
+
+    json_schema: Literal["draft4", "draft2020-12"]
+    """The JSON Schema draft the schemas follow (Draft 4 subsets in 2.0 and 3.0)."""
+    nullable_keyword: str
+    """The keyword that admits `null` (`x-nullable`, `nullable`), or "" when `null` is a type."""
+    null_type: bool
+    """Whether `type` may list `"null"` (3.1)."""
+    numeric_exclusive_bounds: bool
+    """Whether `exclusiveMinimum`/`exclusiveMaximum` are numbers (3.1) rather than flags."""
+
+
+@dataclass(frozen=True)
+class Component:
+    """A reusable object that `$ref`s name: 2.0's `definitions`, `parameters` and `responses`
+    are components too."""
+
+    kind: str
+    """`schema`, `response`, `parameter`, `example`, `request body`, `header`, `link`,
+    `callback` or `path item`."""
+    name: str
+    """Its key in its section."""
+    pointer: Tokens
+    """Where it is written (`components/schemas/Pet`, `definitions/Pet`)."""
+
+
+@dataclass(frozen=True)
+class Discriminator:
+    """Which property tells the alternatives of a polymorphic schema apart."""
+
+    property_name: str
+    """The property whose value selects the alternative."""
+    mapping: dict[str, str] = field(default_factory=dict)
+    """Property value to the schema it selects, as written (a `$ref` or a schema's name); in 2.0,
+    each subtype's name to its `$ref`."""
 
 
 @dataclass
@@ -53,6 +96,11 @@ class Server:
     url: str
     description: str = ""
     variables: list[ServerVariable] = field(default_factory=list)
+    pointer: Tokens = ()
+    """Where the server is written: `servers/<i>`, or 2.0's `host` (`basePath` without a host)."""
+    scheme_pointer: Tokens = ()
+    """Where its URL scheme is written: the server itself, or 2.0's `schemes/<i>` (else `host`,
+    beside which https is assumed)."""
 
 
 @dataclass
@@ -103,6 +151,8 @@ class Example:
     summary: str = ""
     description: str = ""
     external_value: str = ""
+    pointer: Tokens = ()
+    """Where the value is written (`.../examples/cat/value`, 2.0's `.../examples/<media type>`)."""
 
 
 @dataclass
@@ -111,6 +161,9 @@ class MediaType:
     schema: Any = None
     examples: list[Example] = field(default_factory=list)
     pointer: tuple[str, ...] = ()
+    schema_pointer: Tokens = ()
+    """Where `schema` is written; the container itself when the schema is made of its keywords
+    (2.0 parameters and form fields)."""
 
 
 @dataclass
@@ -120,8 +173,13 @@ class Parameter:
     """`path`, `query`, `header` or `cookie`."""
     description: str = ""
     required: bool = False
+    """Whether a request must carry it (always, for path parameters)."""
+    declared_required: bool = False
+    """Whether the spec itself says `required: true` (path parameters must)."""
     deprecated: bool = False
     schema: Any = None
+    schema_pointer: Tokens = ()
+    """Where `schema` is written (2.0: the parameter itself, whose keywords make the schema)."""
     style: str = ""
     explode: bool | None = None
     allow_empty_value: bool = False
@@ -146,6 +204,9 @@ class Header:
     deprecated: bool = False
     schema: Any = None
     examples: list[Example] = field(default_factory=list)
+    pointer: Tokens = ()
+    schema_pointer: Tokens = ()
+    """Where `schema` is written (2.0: the header itself)."""
 
 
 @dataclass
@@ -217,7 +278,18 @@ class ApiModel:
     """Everything downstream needs to know about one API."""
 
     spec_version: str
-    """The version string the document declares (`2.0`, `3.0.3`, `3.1.0`)."""
+    """The version string the document declares (`2.0`, `3.0.3`, `3.1.0`), for display."""
+    spec_name: str = "OpenAPI"
+    """What the version is called (`Swagger` for 2.0, else `OpenAPI`), for display."""
+    dialect: SchemaDialect = field(
+        default_factory=lambda: SchemaDialect(
+            json_schema="draft4",
+            nullable_keyword="nullable",
+            null_type=False,
+            numeric_exclusive_bounds=False,
+        )
+    )
+    """How the schemas are read."""
     title: str = ""
     version: str = ""
     summary: str = ""
@@ -227,8 +299,17 @@ class ApiModel:
     license: License | None = None
     external_docs: ExternalDocs | None = None
     servers: list[Server] = field(default_factory=list)
+    servers_field: str = "servers"
+    """The field that declares servers (`servers`, or 2.0's `host`), for messages."""
     security_schemes: list[SecurityScheme] = field(default_factory=list)
     security: list[SecurityRequirement] = field(default_factory=list)
+    security_pointer: Tokens = ()
+    """Where the API-wide `security` is written; empty when the document has none."""
+    declared_public: bool = False
+    """Whether the document says `security: []` at the top: no credentials unless an operation
+    asks for them."""
+    paths: list[str] = field(default_factory=list)
+    """The path templates under `paths` (not its `x-` extensions), in document order."""
     tags: list[Tag] = field(default_factory=list)
     operations: list[Operation] = field(default_factory=list)
     webhooks: list[Operation] = field(default_factory=list)
@@ -236,9 +317,17 @@ class ApiModel:
     """Named schemas (`components/schemas` or `definitions`) by name."""
     schema_prefix: tuple[str, ...] = ("components", "schemas")
     """Where named schemas live in the document."""
+    components: list[Component] = field(default_factory=list)
+    """Every reusable component `$ref`s may name, by kind (security schemes are named by
+    requirements instead, and listed in `security_schemes`)."""
     extensions: dict[str, Any] = field(default_factory=dict)
     document: Any = None
-    """The bundled document, for resolving `$ref`s."""
+    """The bundled document: read only by `openapi/`, which resolves `$ref`s and walks it."""
+
+    def schema_ref(self, name: str) -> str:
+        """The local `$ref` of the named schema `name`."""
+        tokens = (*self.schema_prefix, name)
+        return "#/" + "/".join(t.replace("~", "~0").replace("/", "~1") for t in tokens)
 
     def operations_by_tag(self) -> list[tuple[Tag, list[Operation]]]:
         """Operations grouped by their first tag, in the order tags are declared."""

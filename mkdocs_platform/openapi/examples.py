@@ -11,8 +11,14 @@ from __future__ import annotations
 import re
 from typing import Any, Literal
 
-from mkdocs_platform.models.api import ApiModel, Example
-from mkdocs_platform.openapi.schema import merge_all_of, resolve
+from mkdocs_platform.models.api import ApiModel, Discriminator, Example
+from mkdocs_platform.openapi.schema import (
+    bounds,
+    discriminator,
+    is_nullable,
+    merge_all_of,
+    resolve,
+)
 
 Direction = Literal["request", "response"]
 
@@ -82,7 +88,7 @@ class _Builder:
                     own = self.value(base, depth + 1, stack)
                     branch = {**(own if isinstance(own, dict) else {}), **branch}
                 if isinstance(branch, dict):
-                    self.discriminate(resolved.get("discriminator"), branches[0], branch)
+                    self.discriminate(discriminator(self.api, resolved), branches[0], branch)
                 return branch
         kind = self.kind(resolved)
         if kind == "object":
@@ -105,20 +111,18 @@ class _Builder:
         return None
 
     @staticmethod
-    def discriminate(discriminator: Any, branch_schema: Any, value: dict[str, Any]) -> None:
+    def discriminate(
+        selector: Discriminator | None, branch_schema: Any, value: dict[str, Any]
+    ) -> None:
         """Set the discriminator property to the value that selects the branch taken."""
-        if not isinstance(discriminator, dict) or not isinstance(
-            discriminator.get("propertyName"), str
-        ):
+        if selector is None:
             return
         ref = branch_schema.get("$ref") if isinstance(branch_schema, dict) else None
         if not isinstance(ref, str):
             return
         name = ref.rsplit("/", 1)[-1]
-        raw_mapping = discriminator.get("mapping")
-        mapping: dict[str, Any] = raw_mapping if isinstance(raw_mapping, dict) else {}
-        key = next((k for k, v in mapping.items() if v in (ref, name)), None)
-        value[discriminator["propertyName"]] = key if key is not None else name
+        key = next((k for k, v in selector.mapping.items() if v in (ref, name)), None)
+        value[selector.property_name] = key if key is not None else name
 
     @staticmethod
     def kind(schema: dict[str, Any]) -> str:
@@ -147,7 +151,11 @@ class _Builder:
                 if self.direction == "response" and resolved.get("writeOnly") is True:
                     continue
             value = self.value(prop, depth + 1, stack)
-            if value is None and name not in required and not self.nullable(resolved):
+            if (
+                value is None
+                and name not in required
+                and not is_nullable(self.api.dialect, resolved)
+            ):
                 continue
             result[name] = value
         if not result and isinstance(schema.get("additionalProperties"), dict):
@@ -155,13 +163,6 @@ class _Builder:
             if value is not None:
                 result["key"] = value
         return result
-
-    @staticmethod
-    def nullable(schema: Any) -> bool:
-        if not isinstance(schema, dict):
-            return False
-        raw = schema.get("type")
-        return schema.get("nullable") is True or (isinstance(raw, list) and "null" in raw)
 
     @staticmethod
     def string(schema: dict[str, Any]) -> str:
@@ -179,23 +180,19 @@ class _Builder:
             text = text[: max(max_length, 0)]
         return text
 
-    @staticmethod
-    def number(schema: dict[str, Any], *, integer: bool) -> float:
+    def number(self, schema: dict[str, Any], *, integer: bool) -> float:
         step = 1 if integer else 0.5
-        low, high = schema.get("minimum"), schema.get("maximum")
-        exclusive_low, exclusive_high = (
-            schema.get("exclusiveMinimum"),
-            schema.get("exclusiveMaximum"),
-        )
-        if isinstance(exclusive_low, (int, float)) and not isinstance(exclusive_low, bool):
-            low, exclusive_low = exclusive_low, True
-        if isinstance(exclusive_high, (int, float)) and not isinstance(exclusive_high, bool):
-            high, exclusive_high = exclusive_high, True
+        dialect = self.api.dialect
+        # The last limit read wins: 3.1's `exclusiveMinimum` over `minimum`, as before.
+        lows = bounds(dialect, schema, "minimum", "exclusiveMinimum")
+        highs = bounds(dialect, schema, "maximum", "exclusiveMaximum")
+        low, exclusive_low = lows[-1] if lows else (None, False)
+        high, exclusive_high = highs[-1] if highs else (None, False)
         value: float = 1 if integer else 1.5
         if isinstance(low, (int, float)) and not isinstance(low, bool):
-            value = low + step if exclusive_low is True else low
+            value = low + step if exclusive_low else low
         if isinstance(high, (int, float)) and not isinstance(high, bool) and value > high:
-            value = high - step if exclusive_high is True else high
+            value = high - step if exclusive_high else high
         multiple = schema.get("multipleOf")
         if isinstance(multiple, (int, float)) and not isinstance(multiple, bool) and multiple > 0:
             value = multiple * max(1, round(value / multiple))

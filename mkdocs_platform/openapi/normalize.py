@@ -12,6 +12,7 @@ from mkdocs_platform.models.api import (
     HTTP_METHODS,
     ApiModel,
     Callback,
+    Component,
     Contact,
     Example,
     ExternalDocs,
@@ -29,12 +30,12 @@ from mkdocs_platform.models.api import (
     Server,
     ServerVariable,
     Tag,
+    Tokens,
     slugify,
 )
 from mkdocs_platform.openapi.document import resolve_tokens
 from mkdocs_platform.openapi.locate import from_pointer
-
-Tokens = tuple[str, ...]
+from mkdocs_platform.openapi.schema import dialect_of
 
 # Swagger 2.0 parameter fields that are JSON Schema keywords.
 _V2_SCHEMA_FIELDS = (
@@ -62,6 +63,20 @@ _V2_COLLECTION_STYLE = {
     "multi": ("form", True),
     "tsv": ("tabDelimited", False),
 }
+_COMPONENT_KINDS = {
+    "schemas": "schema",
+    "responses": "response",
+    "parameters": "parameter",
+    "examples": "example",
+    "requestBodies": "request body",
+    "headers": "header",
+    "links": "link",
+    "callbacks": "callback",
+    "pathItems": "path item",
+}
+"""Sections of `components` used through `$ref` (security schemes are used by name)."""
+_V2_COMPONENT_KINDS = {"definitions": "schema", "parameters": "parameter", "responses": "response"}
+"""The top-level reusable sections of Swagger 2.0."""
 _V2_FLOWS = {
     "implicit": "implicit",
     "password": "password",
@@ -120,11 +135,11 @@ class _Normalizer:
     def examples(self, obj: dict[str, Any], at: Tokens) -> list[Example]:
         result = []
         if "example" in obj:
-            result.append(Example(name="example", value=obj["example"]))
+            result.append(Example(name="example", value=obj["example"], pointer=(*at, "example")))
         for name, raw in _dict(obj.get("examples")).items():
-            example, _ = self.deref(raw, (*at, "examples", name))
+            example, example_at = self.deref(raw, (*at, "examples", name))
             if self.v2 and not isinstance(raw, dict):
-                result.append(Example(name=name, value=raw))
+                result.append(Example(name=name, value=raw, pointer=(*at, "examples", name)))
                 continue
             example = _dict(example)
             result.append(
@@ -134,13 +149,14 @@ class _Normalizer:
                     summary=_str(example.get("summary")),
                     description=_str(example.get("description")),
                     external_value=_str(example.get("externalValue")),
+                    pointer=(*example_at, "value") if "value" in example else example_at,
                 )
             )
         return result
 
-    def servers(self, value: Any) -> list[Server]:
+    def servers(self, value: Any, at: Tokens) -> list[Server]:
         result = []
-        for raw in _list(value):
+        for i, raw in enumerate(_list(value)):
             raw = _dict(raw)
             if not raw.get("url"):
                 continue
@@ -158,17 +174,34 @@ class _Normalizer:
                     url=_str(raw["url"]),
                     description=_str(raw.get("description")),
                     variables=variables,
+                    pointer=(*at, str(i)),
+                    scheme_pointer=(*at, str(i)),
                 )
             )
         return result
 
     def v2_servers(self) -> list[Server]:
+        """`host`, `basePath` and `schemes` as servers, one per scheme."""
         host = _str(self.doc.get("host"))
         base = _str(self.doc.get("basePath")) or ""
-        schemes = [s for s in _list(self.doc.get("schemes")) if isinstance(s, str)] or ["https"]
+        host_at: Tokens = ("host",) if "host" in self.doc else ()
         if not host:
-            return [Server(url=base)] if base else []
-        return [Server(url=f"{scheme}://{host}{base}") for scheme in schemes]
+            if not base:
+                return []
+            # Only a path: relative to wherever the document is served, written at `basePath`.
+            return [Server(url=base, pointer=("basePath",), scheme_pointer=("basePath",))]
+        raw_schemes = _list(self.doc.get("schemes"))
+        schemes = [s for s in raw_schemes if isinstance(s, str)] or ["https"]
+        return [
+            Server(
+                url=f"{scheme}://{host}{base}",
+                pointer=host_at,
+                scheme_pointer=("schemes", str(raw_schemes.index(scheme)))
+                if scheme in raw_schemes
+                else host_at,
+            )
+            for scheme in schemes
+        ]
 
     def security(self, value: Any) -> list[SecurityRequirement]:
         return [
@@ -242,6 +275,7 @@ class _Normalizer:
                     schema=raw.get("schema"),
                     examples=self.examples(raw, where),
                     pointer=where,
+                    schema_pointer=(*where, "schema") if "schema" in raw else where,
                 )
             )
         return result
@@ -257,13 +291,17 @@ class _Normalizer:
             style, explode = _V2_COLLECTION_STYLE.get(_str(raw.get("collectionFormat")), ("", None))
             examples = self.examples(raw, at)
             if "x-example" in raw:
-                examples.append(Example(name="example", value=raw["x-example"]))
+                examples.append(
+                    Example(name="example", value=raw["x-example"], pointer=(*at, "x-example"))
+                )
             return Parameter(
                 name=name,
                 location=location,
                 description=_str(raw.get("description")),
                 required=_bool(raw.get("required")) or location == "path",
+                declared_required=_bool(raw.get("required")),
                 schema=schema,
+                schema_pointer=at,
                 style=style,
                 explode=explode,
                 allow_empty_value=_bool(raw.get("allowEmptyValue")),
@@ -276,8 +314,10 @@ class _Normalizer:
             location=location,
             description=_str(raw.get("description")),
             required=_bool(raw.get("required")) or location == "path",
+            declared_required=_bool(raw.get("required")),
             deprecated=_bool(raw.get("deprecated")),
             schema=raw.get("schema"),
+            schema_pointer=(*at, "schema") if "schema" in raw else at,
             style=_str(raw.get("style")),
             explode=explode if isinstance(explode, bool) else None,
             allow_empty_value=_bool(raw.get("allowEmptyValue")),
@@ -326,6 +366,7 @@ class _Normalizer:
                         schema=raw.get("schema"),
                         examples=self.examples(raw, at),
                         pointer=at,
+                        schema_pointer=(*at, "schema") if "schema" in raw else at,
                     )
                     for m in consumes
                 ],
@@ -361,7 +402,10 @@ class _Normalizer:
         return RequestBody(
             required=bool(required),
             content=[
-                MediaType(media_type=m, schema=schema, pointer=form[0][1]) for m in form_types
+                MediaType(
+                    media_type=m, schema=schema, pointer=form[0][1], schema_pointer=form[0][1]
+                )
+                for m in form_types
             ],
             pointer=form[0][1],
         )
@@ -375,11 +419,12 @@ class _Normalizer:
         for name, raw in _dict(value).items():
             raw, where = self.deref(raw, (*at, name))
             raw = _dict(raw)
-            schema = (
-                raw.get("schema")
-                if not self.v2
-                else {k: raw[k] for k in _V2_SCHEMA_FIELDS if k in raw}
-            )
+            if self.v2:
+                schema: Any = {k: raw[k] for k in _V2_SCHEMA_FIELDS if k in raw}
+                schema_at = where
+            else:
+                schema = raw.get("schema")
+                schema_at = (*where, "schema") if "schema" in raw else where
             result.append(
                 Header(
                     name=name,
@@ -388,6 +433,8 @@ class _Normalizer:
                     deprecated=_bool(raw.get("deprecated")),
                     schema=schema,
                     examples=self.examples(raw, where),
+                    pointer=where,
+                    schema_pointer=schema_at,
                 )
             )
         return result
@@ -408,10 +455,17 @@ class _Normalizer:
                         MediaType(
                             media_type=m,
                             schema=raw["schema"],
-                            examples=[Example(name="example", value=examples[m])]
+                            examples=[
+                                Example(
+                                    name="example",
+                                    value=examples[m],
+                                    pointer=(*at, "examples", m),
+                                )
+                            ]
                             if m in examples
                             else [],
                             pointer=(*at, "schema"),
+                            schema_pointer=(*at, "schema"),
                         )
                         for m in produces
                     ]
@@ -483,7 +537,8 @@ class _Normalizer:
             request_body=self.request_body(raw, op_at, v2_bodies),
             responses=self.responses(raw, op_at),
             security=security,
-            servers=self.servers(raw.get("servers")) or self.servers(path_item.get("servers")),
+            servers=self.servers(raw.get("servers"), (*op_at, "servers"))
+            or self.servers(path_item.get("servers"), (*path_at, "servers")),
             callbacks=callbacks,
             external_docs=self.external_docs(raw.get("externalDocs")),
             extensions={k: v for k, v in raw.items() if k.startswith("x-")},
@@ -501,6 +556,24 @@ class _Normalizer:
                     op.summary = item["summary"]
                 ops.append(op)
         return ops
+
+    def components(self) -> list[Component]:
+        """The reusable sections' entries, 2.0's top-level ones mapped to the same kinds."""
+        if self.v2:
+            sections: list[tuple[Any, Tokens, str]] = [
+                (self.doc.get(key), (key,), kind) for key, kind in _V2_COMPONENT_KINDS.items()
+            ]
+        else:
+            components = _dict(self.doc.get("components"))
+            sections = [
+                (components.get(key), ("components", key), kind)
+                for key, kind in _COMPONENT_KINDS.items()
+            ]
+        return [
+            Component(kind=kind, name=name, pointer=(*at, name))
+            for section, at, kind in sections
+            for name in _dict(section)
+        ]
 
     def model(self) -> ApiModel:
         doc = self.doc
@@ -525,8 +598,11 @@ class _Normalizer:
                 _dict(_dict(doc.get("components")).get("schemas")),
                 ("components", "schemas"),
             )
+        spec_version = _str(doc.get("swagger") or doc.get("openapi"))
         model = ApiModel(
-            spec_version=_str(doc.get("swagger") or doc.get("openapi")),
+            spec_version=spec_version,
+            spec_name="Swagger" if self.v2 else "OpenAPI",
+            dialect=dialect_of(spec_version, swagger=self.v2),
             title=_str(info.get("title")),
             version=_str(info.get("version")),
             summary=_str(info.get("summary")),
@@ -547,9 +623,17 @@ class _Normalizer:
             if license_
             else None,
             external_docs=self.external_docs(doc.get("externalDocs")),
-            servers=self.v2_servers() if self.v2 else self.servers(doc.get("servers")),
+            servers=self.v2_servers()
+            if self.v2
+            else self.servers(doc.get("servers"), ("servers",)),
+            servers_field="host" if self.v2 else "servers",
             security_schemes=self.security_schemes(),
             security=self.security(doc.get("security")),
+            security_pointer=("security",) if "security" in doc else (),
+            declared_public=doc.get("security") == [],
+            paths=[
+                p for p in _dict(doc.get("paths")) if isinstance(p, str) and not p.startswith("x-")
+            ],
             tags=[
                 Tag(
                     name=_str(_dict(t).get("name")),
@@ -563,6 +647,7 @@ class _Normalizer:
             webhooks=webhooks,
             schemas=schemas,
             schema_prefix=prefix,
+            components=self.components(),
             extensions={k: v for k, v in doc.items() if isinstance(k, str) and k.startswith("x-")},
             document=doc,
         )

@@ -1,7 +1,9 @@
 """Reading JSON Schemas from any OpenAPI version through one set of questions.
 
 `nullable: true` (3.0), `x-nullable` (2.0) and `type: [..., "null"]` (3.1) all answer
-`nullable`; boolean and numeric `exclusiveMinimum` both become a bound; and so on.
+`nullable`, each in its own dialect; `exclusiveMinimum` is a flag on `minimum` in 2.0 and 3.0 and
+a bound of its own in 3.1; 2.0's discriminator (a bare property name) and 3.x's (an object) are
+one `Discriminator`.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from mkdocs_platform.models.api import ApiModel
+from mkdocs_platform.models.api import ApiModel, Discriminator, SchemaDialect
 from mkdocs_platform.openapi.document import is_missing, resolve_tokens
 from mkdocs_platform.openapi.locate import from_pointer
 
@@ -23,6 +25,51 @@ _CONSTRAINTS = (
     ("maxProperties", "max properties"),
     ("multipleOf", "multiple of"),
 )
+
+
+SWAGGER_DIALECT = SchemaDialect(
+    json_schema="draft4",
+    nullable_keyword="x-nullable",
+    null_type=False,
+    numeric_exclusive_bounds=False,
+)
+OPENAPI_30_DIALECT = SchemaDialect(
+    json_schema="draft4",
+    nullable_keyword="nullable",
+    null_type=False,
+    numeric_exclusive_bounds=False,
+)
+OPENAPI_31_DIALECT = SchemaDialect(
+    json_schema="draft2020-12",
+    nullable_keyword="",
+    null_type=True,
+    numeric_exclusive_bounds=True,
+)
+
+
+def dialect_of(spec_version: str, *, swagger: bool) -> SchemaDialect:
+    """The schema dialect of a document declaring `spec_version` (`swagger` for 2.0)."""
+    if swagger:
+        return SWAGGER_DIALECT
+    if spec_version.startswith("3.1"):
+        return OPENAPI_31_DIALECT
+    return OPENAPI_30_DIALECT
+
+
+def is_nullable(dialect: SchemaDialect, schema: Any) -> bool:
+    """Whether `schema` (as written, `$ref` not followed) admits `null`, read in `dialect`.
+
+    The one place this is decided: `x-nullable: true` in 2.0, `nullable: true` in 3.0,
+    `type: [..., "null"]` (or `type: "null"`) in 3.1.
+    """
+    if not isinstance(schema, dict):
+        return False
+    if dialect.nullable_keyword and schema.get(dialect.nullable_keyword) is True:
+        return True
+    raw_type = schema.get("type")
+    if dialect.null_type:
+        return raw_type == "null" or (isinstance(raw_type, list) and "null" in raw_type)
+    return False
 
 
 @dataclass
@@ -78,17 +125,41 @@ def resolve(api: ApiModel, schema: Any, hops: int = 16) -> Any:
     return schema if isinstance(schema, (dict, bool)) else {}
 
 
-def _bound(
-    schema: dict[str, Any], key: str, exclusive_key: str, inclusive: str, exclusive: str
-) -> list[tuple[str, str]]:
-    result = []
+Bound = tuple[Any, bool]
+"""(a limit as written, whether the limit itself is excluded)."""
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def bounds(dialect: SchemaDialect, schema: Any, key: str, exclusive_key: str) -> list[Bound]:
+    """The limits `key` (`minimum`) and `exclusive_key` (`exclusiveMinimum`) set, read in
+    `dialect`: a flag on `key` in Draft 4 dialects, a limit of its own in 3.1."""
+    if not isinstance(schema, dict):
+        return []
     exclusive_value = schema.get(exclusive_key)
+    result: list[Bound] = []
     if key in schema:
-        sign = exclusive if exclusive_value is True else inclusive
-        result.append((sign, _text(schema[key])))
-    if isinstance(exclusive_value, (int, float)) and not isinstance(exclusive_value, bool):
-        result.append((exclusive, _text(exclusive_value)))
+        flagged = not dialect.numeric_exclusive_bounds and exclusive_value is True
+        result.append((schema[key], flagged))
+    if dialect.numeric_exclusive_bounds and _is_number(exclusive_value):
+        result.append((exclusive_value, True))
     return result
+
+
+def _bound(
+    dialect: SchemaDialect,
+    schema: dict[str, Any],
+    key: str,
+    exclusive_key: str,
+    inclusive: str,
+    exclusive: str,
+) -> list[tuple[str, str]]:
+    return [
+        (exclusive if excluded else inclusive, _text(limit))
+        for limit, excluded in bounds(dialect, schema, key, exclusive_key)
+    ]
 
 
 def _text(value: Any) -> str:
@@ -111,12 +182,9 @@ def schema_facts(api: ApiModel, schema: Any) -> SchemaFacts:
     raw_type = resolved.get("type")
     if isinstance(raw_type, list):
         facts.types = [str(t) for t in raw_type if t != "null"]
-        facts.nullable = "null" in raw_type
     elif isinstance(raw_type, str):
         facts.types = [raw_type] if raw_type != "null" else []
-        facts.nullable = raw_type == "null"
-    if resolved.get("nullable") is True or resolved.get("x-nullable") is True:
-        facts.nullable = True
+    facts.nullable = is_nullable(api.dialect, resolved)
     if not facts.types:
         # Infer what the schema's own keywords imply, as readers of the spec do.
         if "properties" in resolved or "additionalProperties" in resolved:
@@ -125,8 +193,8 @@ def schema_facts(api: ApiModel, schema: Any) -> SchemaFacts:
             facts.types = ["array"]
     facts.format = str(resolved.get("format") or resolved.get("contentMediaType") or "")
     facts.constraints = [
-        *_bound(resolved, "minimum", "exclusiveMinimum", "≥", ">"),
-        *_bound(resolved, "maximum", "exclusiveMaximum", "≤", "<"),
+        *_bound(api.dialect, resolved, "minimum", "exclusiveMinimum", "≥", ">"),
+        *_bound(api.dialect, resolved, "maximum", "exclusiveMaximum", "≤", "<"),
     ]
     facts.constraints.extend(
         (label, _text(resolved[key])) for key, label in _CONSTRAINTS if key in resolved
@@ -187,3 +255,42 @@ def merge_all_of(
     if required:
         merged["required"] = required
     return merged, names
+
+
+def subtypes(api: ApiModel, base: Any) -> list[str]:
+    """Names of the named schemas whose `allOf` includes `base`."""
+    names = []
+    for name, schema in api.schemas.items():
+        parts = schema.get("allOf") if isinstance(schema, dict) else None
+        if isinstance(parts, list) and any(resolve(api, p) is base for p in parts):
+            names.append(name)
+    return names
+
+
+def discriminator(api: ApiModel, schema: Any) -> Discriminator | None:
+    """The discriminator of a schema (after following a top-level `$ref`), if it declares one.
+
+    In 2.0 it is the bare property name, and the values are the names of the schemas that
+    extend this one through `allOf`.
+    """
+    resolved = resolve(api, schema)
+    if not isinstance(resolved, dict):
+        return None
+    raw = resolved.get("discriminator")
+    if isinstance(raw, str) and raw:
+        mapping = {name: api.schema_ref(name) for name in subtypes(api, resolved)}
+        return Discriminator(property_name=raw, mapping=mapping)
+    if not isinstance(raw, dict) or not isinstance(raw.get("propertyName"), str):
+        return None
+    raw_mapping = raw.get("mapping")
+    mapping = {
+        str(value): target
+        for value, target in (raw_mapping.items() if isinstance(raw_mapping, dict) else ())
+        if isinstance(target, str)
+    }
+    return Discriminator(property_name=raw["propertyName"], mapping=mapping)
+
+
+def schema_ref_of(api: ApiModel, target: str) -> str:
+    """A discriminator mapping value as a `$ref`: a bare value is a named schema's name."""
+    return target if target.startswith("#") else api.schema_ref(target)

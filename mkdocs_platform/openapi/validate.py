@@ -1,9 +1,12 @@
-"""openapi-spec-validator over a bundled document, each of its errors made a located `Finding`.
+r"""openapi-spec-validator over a bundled document, each of its errors made a located `Finding`.
 
 The validator reports some errors without saying where (a bad `default`, a schema that fails its
 metaschema) and raises on some valid documents. Its keyword validators are subclassed here so
 that every error carries the place being validated, and a crash is reported at the last place
-the validator entered. Errors are classed as DESIGN section 5 says: `structure`, `example`, `tool`.
+the validator entered. Errors are classed as DESIGN section 5 says: `structure`, `example`, `tool`,
+from the keyword that failed and where, never from the message text: a `pattern` no regex engine
+compiles is the spec's `example` problem; one that only the validator's engine refuses (ECMA-262's
+`\p{L}` is unknown to Python's `re`) is the `tool`'s.
 """
 
 from __future__ import annotations
@@ -46,13 +49,37 @@ def _regex_checker() -> Any:
 _RS_REGEX = _regex_checker()
 
 
-def pattern_rejected(pattern: str) -> bool:
-    """Whether either regex engine the validator may use refuses `pattern`."""
+def _python_compiles(pattern: str) -> bool:
     try:
         re.compile(pattern)
     except (re.error, OverflowError, RecursionError):
-        return True
-    return _RS_REGEX is not None and not _RS_REGEX.is_valid(pattern)
+        return False
+    return True
+
+
+def _rust_compiles(pattern: str) -> bool:
+    return _RS_REGEX is None or bool(_RS_REGEX.is_valid(pattern))
+
+
+def pattern_rejected(pattern: str) -> bool:
+    """Whether either regex engine the validator may use refuses `pattern`."""
+    return not _python_compiles(pattern) or not _rust_compiles(pattern)
+
+
+def pattern_invalid(pattern: str) -> bool:
+    """Whether no regex engine compiles `pattern`: the spec's mistake, not a tool's limit."""
+    return not _python_compiles(pattern) and not _rust_compiles(pattern)
+
+
+def _pattern_class(pattern: Any) -> FindingClass:
+    """`example` for a pattern no engine compiles, `tool` for one only some engine refuses."""
+    if isinstance(pattern, str) and not pattern_invalid(pattern):
+        return "tool"
+    return "example"
+
+
+def _is_regex_format(error: ValidationError) -> bool:
+    return bool(error.validator == "format" and error.validator_value == "regex")
 
 
 def _find_rejected_pattern(node: Any, budget: int = 20_000) -> list[str] | None:
@@ -184,14 +211,14 @@ def _classify(
         # The document schema: the shape of OpenAPI itself.
         tokens = doc.physical_tokens(relative)
         combined = bool(error.schema_path) and error.schema_path[-1] in ("oneOf", "anyOf")
-        if "regex" in message or combined:
+        if _is_regex_format(error) or combined:
             node = resolve_tokens(doc.data, tokens)
             bad = _find_rejected_pattern(node)
             if bad is not None:
                 pattern_at = [*tokens, *bad]
                 pattern = resolve_tokens(doc.data, pattern_at)
                 return (
-                    "example",
+                    _pattern_class(pattern),
                     pattern_at,
                     f"the pattern {pattern!r} is not a regex the validator accepts",
                 )
@@ -205,8 +232,8 @@ def _classify(
     tokens = doc.physical_tokens([*parts, *relative])
     if getattr(error, _FROM_VALUE, False):
         return "example", tokens, f"the default value does not match its schema: {message}"
-    if error.validator == "format" and "regex" in message:
-        return "example", tokens, message
+    if _is_regex_format(error):
+        return _pattern_class(error.instance), tokens, message
     return "structure", tokens, message
 
 

@@ -21,7 +21,7 @@ from mkdocs_platform.models import Finding
 from mkdocs_platform.openapi.document import SpecDocument
 from mkdocs_platform.openapi.validate import validate_document
 
-FORMAT = 1
+FORMAT = 2
 """Bumped when what is stored changes shape."""
 
 

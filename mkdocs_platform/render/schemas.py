@@ -14,9 +14,10 @@ from typing import Any
 import orjson
 from markupsafe import Markup, escape
 
-from mkdocs_platform.models.api import ApiModel, slugify
+from mkdocs_platform.models.api import ApiModel, Discriminator, slugify
 from mkdocs_platform.openapi.schema import (
     SchemaFacts,
+    discriminator,
     merge_all_of,
     ref_name,
     resolve,
@@ -184,13 +185,9 @@ class SchemaHtml:
                     Markup(", ").join(self.model_link(n) for n in dict.fromkeys(includes))
                 )
             )
-        discriminator = resolved.get("discriminator")
-        if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
-            out.append(self.discriminator_html(discriminator))
-        elif isinstance(discriminator, str):
-            # Swagger 2.0: the values are the names of the schemas that extend this one.
-            mapping = {name: name for name in self.subtypes(resolved)}
-            out.append(self.discriminator_html({"propertyName": discriminator, "mapping": mapping}))
+        selector = discriminator(self.api, resolved)
+        if selector is not None:
+            out.append(self.discriminator_html(selector))
         for combiner, label in (("oneOf", "One of"), ("anyOf", "Any of")):
             parts = resolved.get(combiner)
             if isinstance(parts, list) and parts:
@@ -222,29 +219,18 @@ class SchemaHtml:
             return Markup("")
         return Markup('<div class="mp-schema-body">{}</div>').format(Markup("").join(out))
 
-    def subtypes(self, base: dict[str, Any]) -> list[str]:
-        """Names of the named schemas whose `allOf` includes `base`."""
-        names = []
-        for name, schema in self.api.schemas.items():
-            parts = schema.get("allOf") if isinstance(schema, dict) else None
-            if isinstance(parts, list) and any(resolve(self.api, p) is base for p in parts):
-                names.append(name)
-        return names
-
     def mapping_target(self, ref: str) -> str | None:
         """The named schema a discriminator mapping value names (a `$ref` or a bare name)."""
         if ref.startswith("#"):
             return ref_name(self.api, {"$ref": ref})
         return ref if ref in self.api.schemas else None
 
-    def discriminator_html(self, discriminator: dict[str, Any]) -> Markup:
-        mapping = discriminator.get("mapping")
+    def discriminator_html(self, selector: Discriminator) -> Markup:
         rows = []
-        if isinstance(mapping, dict):
-            for value, ref in mapping.items():
-                target = self.mapping_target(ref) if isinstance(ref, str) else None
-                shown = self.model_link(target) if target else Markup("<code>{}</code>").format(ref)
-                rows.append(Markup("<li><code>{}</code> → {}</li>").format(value, shown))
+        for value, ref in selector.mapping.items():
+            target = self.mapping_target(ref)
+            shown = self.model_link(target) if target else Markup("<code>{}</code>").format(ref)
+            rows.append(Markup("<li><code>{}</code> → {}</li>").format(value, shown))
         listing = (
             Markup('<ul class="mp-mapping">{}</ul>').format(Markup("").join(rows))
             if rows
@@ -253,7 +239,7 @@ class SchemaHtml:
         return Markup(
             '<div class="mp-discriminator">'
             "<p>Discriminator <code>{}</code> selects the alternative.</p>{}</div>"
-        ).format(discriminator["propertyName"], listing)
+        ).format(selector.property_name, listing)
 
     def alternatives(
         self, label: str, parts: list[Any], depth: int, seen: frozenset[int]

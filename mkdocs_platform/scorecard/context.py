@@ -6,13 +6,12 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from mkdocs_platform.models import ApiEntry, Finding, Locate, Location
 from mkdocs_platform.models.api import ApiModel, Operation
 from mkdocs_platform.models.scorecard import RuleSeverity
+from mkdocs_platform.openapi.index import DocumentIndex, SchemaIndex
 from mkdocs_platform.openapi.locate import to_pointer
-from mkdocs_platform.scorecard.walk import DocumentIndex, SchemaIndex
 
 MAX_LISTED_FINDINGS = 500
 """Findings listed per check and API; the rest are counted (the ratio stays exact) and summed
@@ -169,11 +168,6 @@ class RuleContext:
         return CheckResult(rule_id=self.rule_id, severity=self.severity, locate=self.locate)
 
     @property
-    def document(self) -> Any:
-        """The bundled document."""
-        return self.model.document
-
-    @property
     def operations(self) -> list[Operation]:
         """Operations under `paths` (not webhooks or callbacks)."""
         return self.model.operations
@@ -187,7 +181,7 @@ class RuleContext:
     def index(self) -> DocumentIndex:
         """`$ref`s and text fields of the whole document, from one walk."""
         if self._shared.document_index is None:
-            self._shared.document_index = DocumentIndex.build(self.document)
+            self._shared.document_index = DocumentIndex.build(self.model)
         return self._shared.document_index
 
     @property

@@ -28,8 +28,7 @@ def declares_public(model: ApiModel, op: Operation) -> bool:
     """Whether `op` is marked public: `security: []` (or `{}`) on it or atop the document."""
     if op.security is not None:
         return not op.security or any(not alternative for alternative in op.security)
-    document = model.document
-    return isinstance(document, dict) and document.get("security") == []
+    return model.declared_public
 
 
 def is_status(status: str, family: str) -> bool:
@@ -57,11 +56,3 @@ def json_type_matches(value: Any, type_name: str) -> bool:
     if type_name == "null":
         return value is None
     return True  # an unknown type is the validator's business
-
-
-def path_templates(document: Any) -> list[str]:
-    """The path templates under `paths` (not its `x-` extensions), whatever shape it has."""
-    paths = document.get("paths") if isinstance(document, dict) else None
-    if not isinstance(paths, dict):
-        return []
-    return [p for p in paths if isinstance(p, str) and not p.startswith("x-")]

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-import jsonschema_rs
 import orjson
 
-from mkdocs_platform.models import Finding
-from mkdocs_platform.models.api import MediaType, Operation
-from mkdocs_platform.openapi.document import resolve_tokens
-from mkdocs_platform.openapi.locate import from_pointer
+from mkdocs_platform.models.api import Component, MediaType, Operation
+from mkdocs_platform.openapi.example_check import ExampleChecker, ExampleItem, media_examples
+from mkdocs_platform.openapi.index import component_refs
+from mkdocs_platform.openapi.schema import is_nullable
 from mkdocs_platform.scorecard.context import CheckResult, RuleContext
-from mkdocs_platform.scorecard.examples import ExampleChecker, ExampleItem, media_examples
 from mkdocs_platform.scorecard.paths import PathIndex
 from mkdocs_platform.scorecard.registry import rule
-from mkdocs_platform.scorecard.rules.common import PATH_TEMPLATE, json_type_matches, path_templates
+from mkdocs_platform.scorecard.rules.common import PATH_TEMPLATE, json_type_matches
 
 VALIDATOR_RULES = frozenset({"oas-valid", "oas-parse"})
 """Rule ids the loading and validating stages give their findings."""
@@ -97,13 +94,13 @@ def refs_resolve(ctx: RuleContext) -> CheckResult:
 )
 def validation_complete(ctx: RuleContext) -> CheckResult:
     """Fails when the validator crashed or refused a valid regex, leaving part unchecked."""
-    # Not invalidity: the tool, not the document, failed; it counts for the score only.
+    # Not invalidity: the tool, not the document, failed; it counts for the score only. The
+    # validator classes a valid pattern its regex engine refuses as `tool` too.
     result = ctx.result()
     crashes = [
         f
         for f in ctx.api.findings
-        if f.rule in VALIDATOR_RULES
-        and ((f.finding_class == "tool" and f.severity != "info") or validator_lacks_regex(ctx, f))
+        if f.rule in VALIDATOR_RULES and f.finding_class == "tool" and f.severity != "info"
     ]
     for finding in crashes:
         result.claim(finding)
@@ -173,12 +170,10 @@ def path_params(ctx: RuleContext) -> CheckResult:
                 problems.append(
                     (param.pointer, f"declares the path parameter '{name}' its path lacks")
                 )
-            else:
-                raw = resolve_tokens(ctx.document, param.pointer)
-                if isinstance(raw, dict) and raw.get("required") is not True:
-                    problems.append(
-                        (param.pointer, f"does not mark the path parameter '{name}' required")
-                    )
+            elif not param.declared_required:
+                problems.append(
+                    (param.pointer, f"does not mark the path parameter '{name}' required")
+                )
         if problems:
             where = problems[0][0]
             result.fail(where, f"{op.label} " + "; ".join(message for _, message in problems))
@@ -200,7 +195,7 @@ def no_ambiguous_paths(ctx: RuleContext) -> CheckResult:
     """A path fails when an earlier one matches the same URLs and neither is more specific."""
     result = ctx.result()
     earlier = PathIndex()
-    for path in path_templates(ctx.document):
+    for path in ctx.model.paths:
         clash = earlier.clash(path)
         if clash is None:
             result.succeed()
@@ -254,7 +249,6 @@ def security_refs(ctx: RuleContext) -> CheckResult:
 
 
 def _example_items(ctx: RuleContext) -> Iterator[ExampleItem]:
-    document = ctx.document
     seen: set[tuple[str, ...]] = set()
     for op in ctx.documented_operations:
         for param in op.parameters:
@@ -262,9 +256,11 @@ def _example_items(ctx: RuleContext) -> Iterator[ExampleItem]:
                 continue  # a parameter shared through `$ref`
             seen.add(param.pointer)
             label = f"the {param.location} parameter '{param.name}' of {op.label}"
-            as_media = MediaType("", param.schema, param.examples, param.pointer)
+            as_media = MediaType(
+                "", param.schema, param.examples, param.pointer, param.schema_pointer
+            )
             for media in (as_media, *param.content):
-                yield from media_examples(document, media, label)
+                yield from media_examples(media, label)
         bodies = [("request body", op.request_body.content)] if op.request_body else []
         bodies += [(f"response {r.status}", r.content) for r in op.responses]
         for what, content in bodies:
@@ -272,7 +268,7 @@ def _example_items(ctx: RuleContext) -> Iterator[ExampleItem]:
                 if media.pointer not in seen:
                     seen.add(media.pointer)
                     label = f"the {what} of {op.label} ({media.media_type})"
-                    yield from media_examples(document, media, label)
+                    yield from media_examples(media, label)
     for node in ctx.schemas.all():
         values: list[tuple[Any, tuple[str, ...]]] = []
         if "example" in node.schema:
@@ -301,11 +297,7 @@ def examples_valid(ctx: RuleContext) -> CheckResult:
     """Examples validate against their schemas; each default the validator rejected fails too."""
     result = ctx.result()
     for finding in ctx.api.findings:
-        if (
-            finding.rule in VALIDATOR_RULES
-            and finding.finding_class == "example"
-            and not validator_lacks_regex(ctx, finding)
-        ):
+        if finding.rule in VALIDATOR_RULES and finding.finding_class == "example":
             result.claim(finding)
     checker = ExampleChecker(ctx.model)
     for item in _example_items(ctx):
@@ -315,34 +307,6 @@ def examples_valid(ctx: RuleContext) -> CheckResult:
             continue  # a schema no validator can use is the validator's finding, not this one
         result.check(error is None, item.tokens, f"{item.label} does not match its schema: {error}")
     return result
-
-
-_RUST_REGEX = jsonschema_rs.validator_for(
-    {"type": "string", "format": "regex"}, validate_formats=True
-)
-
-
-def _pattern_of(ctx: RuleContext, finding: Finding) -> str | None:
-    value = resolve_tokens(ctx.document, from_pointer(finding.pointer or "#"))
-    if isinstance(value, dict):
-        value = value.get("pattern")
-    return value if isinstance(value, str) else None
-
-
-def validator_lacks_regex(ctx: RuleContext, finding: Finding) -> bool:
-    """Whether a validator finding on a `pattern` is the validator's limitation, not the spec's."""
-    # OpenAPI patterns are ECMA-262: `\p{L}` is fine there, unknown to Python's `re`. A
-    # pattern one of the two engines compiles is taken as valid.
-    if finding.finding_class != "example" or "regex" not in finding.message:
-        return False
-    pattern = _pattern_of(ctx, finding)
-    if pattern is None:
-        return True  # not found (a pointer into another file): trust the pattern
-    try:
-        re.compile(pattern)
-    except (re.error, OverflowError, RecursionError):
-        return bool(_RUST_REGEX.is_valid(pattern))
-    return True
 
 
 def _enum_key(value: Any) -> bytes | str:
@@ -376,11 +340,7 @@ def enum_consistent(ctx: RuleContext) -> CheckResult:
         raw_type = node.schema.get("type")
         types = [raw_type] if isinstance(raw_type, str) else raw_type
         if isinstance(types, list) and types:
-            nullable = (
-                "null" in types
-                or node.schema.get("nullable") is True
-                or node.schema.get("x-nullable") is True
-            )
+            nullable = "null" in types or is_nullable(ctx.model.dialect, node.schema)
             allowed = [*types, "null"] if nullable else types
             wrong = [v for v in enum if not any(json_type_matches(v, t) for t in allowed)]
             if wrong:
@@ -394,49 +354,6 @@ def enum_consistent(ctx: RuleContext) -> CheckResult:
 
 
 # -- opt-in extras -----------------------------------------------------------------------
-
-_COMPONENT_KINDS = {
-    "schemas": "schema",
-    "responses": "response",
-    "parameters": "parameter",
-    "examples": "example",
-    "requestBodies": "request body",
-    "headers": "header",
-    "links": "link",
-    "callbacks": "callback",
-    "pathItems": "path item",
-}
-"""Kinds of `components` that are used through `$ref` (security schemes are used by name)."""
-
-_SWAGGER_KINDS = {"definitions": "schema", "parameters": "parameter", "responses": "response"}
-"""The top-level reusable sections of Swagger 2.0."""
-
-Component = tuple[str, ...]
-
-
-def _component_of(tokens: list[str] | tuple[str, ...], swagger: bool) -> Component | None:
-    """The component a place lies in (`("components", "schemas", "Pet")`), if any."""
-    if swagger:
-        if len(tokens) >= 2 and tokens[0] in _SWAGGER_KINDS:
-            return tuple(tokens[:2])
-        return None
-    if len(tokens) >= 3 and tokens[0] == "components" and tokens[1] in _COMPONENT_KINDS:
-        return tuple(tokens[:3])
-    return None
-
-
-def _mapping_refs(ctx: RuleContext, swagger: bool) -> Iterator[tuple[str, Component | None]]:
-    """Discriminator mappings name schemas too: (the `$ref` meant, the component holding it)."""
-    prefix = "#/definitions/" if swagger else "#/components/schemas/"
-    for node in ctx.schemas.all():
-        discriminator = node.schema.get("discriminator")
-        mapping = discriminator.get("mapping") if isinstance(discriminator, dict) else None
-        if not isinstance(mapping, dict):
-            continue
-        for value in mapping.values():
-            if isinstance(value, str):
-                ref = value if value.startswith("#") else prefix + value
-                yield ref, _component_of(node.tokens, swagger)
 
 
 @rule(
@@ -459,30 +376,12 @@ def unused_components(ctx: RuleContext) -> CheckResult:
     left out: requirements name them, not `$ref`s.
     """
     result = ctx.result()
-    document = ctx.document if isinstance(ctx.document, dict) else {}
-    swagger = "swagger" in document
-    declared: list[Component] = []
-    if swagger:
-        for kind in _SWAGGER_KINDS:
-            section = document.get(kind)
-            if isinstance(section, dict):
-                declared.extend((kind, name) for name in section)
-    else:
-        components = document.get("components")
-        if isinstance(components, dict):
-            for kind in _COMPONENT_KINDS:
-                section = components.get(kind)
-                if isinstance(section, dict):
-                    declared.extend(("components", kind, name) for name in section)
+    declared = ctx.model.components
     if not declared:
         return result
     edges: dict[Component | None, set[Component]] = {}
-    refs = [(ref, _component_of(ctx.index.tokens_of(at), swagger)) for ref, at in ctx.index.refs()]
-    for ref, holder in [*refs, *_mapping_refs(ctx, swagger)]:
-        if not ref.startswith("#"):
-            continue
-        target = _component_of(from_pointer(ref), swagger)
-        if target is not None and target != holder:
+    for holder, target in component_refs(ctx.model, ctx.index, ctx.schemas.all()):
+        if target != holder:
             edges.setdefault(holder, set()).add(target)
     used: set[Component] = set()
     pending = list(edges.get(None, ()))
@@ -492,12 +391,11 @@ def unused_components(ctx: RuleContext) -> CheckResult:
             continue
         used.add(component)
         pending.extend(edges.get(component, ()))
-    kinds = _SWAGGER_KINDS if swagger else _COMPONENT_KINDS
     for component in declared:
-        kind = kinds[component[-2]]
         result.check(
             component in used,
-            component,
-            f"the {kind} '{component[-1]}' is not used by any operation; refer to it or remove it",
+            component.pointer,
+            f"the {component.kind} '{component.name}' is not used by any operation; refer to it "
+            "or remove it",
         )
     return result

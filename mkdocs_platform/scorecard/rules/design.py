@@ -6,10 +6,10 @@ import re
 import urllib.parse
 from typing import Any
 
-from mkdocs_platform.openapi.schema import ref_name, resolve
+from mkdocs_platform.openapi.schema import discriminator, ref_name, resolve
 from mkdocs_platform.scorecard.context import CheckResult, RuleContext
 from mkdocs_platform.scorecard.registry import rule
-from mkdocs_platform.scorecard.rules.common import PATH_TEMPLATE, is_status, path_templates
+from mkdocs_platform.scorecard.rules.common import PATH_TEMPLATE, is_status
 
 SDK_OPERATION_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-/]*\Z")
 """An operationId every generator turns into a method name, and that is safe in a URL."""
@@ -139,13 +139,6 @@ def named_schemas(ctx: RuleContext) -> CheckResult:
     return result
 
 
-def _server_tokens(ctx: RuleContext, index: int) -> tuple[str, ...]:
-    document = ctx.document if isinstance(ctx.document, dict) else {}
-    if "swagger" in document:
-        return ("host",) if "host" in document else ()
-    return ("servers", str(index))
-
-
 @rule(
     "design-servers",
     "design",
@@ -162,11 +155,10 @@ def servers(ctx: RuleContext) -> CheckResult:
     """Servers are declared, not on example.com, without a trailing `/`, variables defined."""
     result = ctx.result()
     if not ctx.model.servers:
-        document = ctx.document if isinstance(ctx.document, dict) else {}
-        what = "host" if "swagger" in document else "servers"
+        what = ctx.model.servers_field
         result.fail((), f"the API declares no {what}: clients cannot know where to call it")
         return result
-    for i, server in enumerate(ctx.model.servers):
+    for server in ctx.model.servers:
         problems = []
         host = urllib.parse.urlsplit(PATH_TEMPLATE.sub("x", server.url)).hostname or ""
         if host == "example.com" or host.endswith(".example.com"):
@@ -181,7 +173,7 @@ def servers(ctx: RuleContext) -> CheckResult:
             elif variable.enum and variable.default not in variable.enum:
                 problems.append(f"has a default for '{name}' that is not one of its enum values")
         result.check(
-            not problems, _server_tokens(ctx, i), f"the server {server.url} " + "; ".join(problems)
+            not problems, server.pointer, f"the server {server.url} " + "; ".join(problems)
         )
     return result
 
@@ -201,7 +193,7 @@ def servers(ctx: RuleContext) -> CheckResult:
 def path_hygiene(ctx: RuleContext) -> CheckResult:
     """No path ends in `/`, holds a `?` query, or starts a segment with an HTTP verb."""
     result = ctx.result()
-    for path in path_templates(ctx.document):
+    for path in ctx.model.paths:
         problems = []
         if path.endswith("/") and path != "/":
             problems.append("ends with '/'")
@@ -260,10 +252,8 @@ def discriminated_polymorphism(ctx: RuleContext) -> CheckResult:
             objects = sum(1 for alt in alternatives if _is_object_schema(ctx, alt))
             if objects < 2:
                 continue
-            discriminator = node.schema.get("discriminator")
             result.check(
-                isinstance(discriminator, dict)
-                and isinstance(discriminator.get("propertyName"), str),
+                discriminator(ctx.model, node.schema) is not None,
                 (*node.tokens, keyword),
                 f"the {keyword} of {node.describe()} has {objects} object alternatives and no "
                 "discriminator",
@@ -295,7 +285,7 @@ def _kebab(segment: str) -> str:
 def paths_kebab_case(ctx: RuleContext) -> CheckResult:
     """Every literal segment of every path is lowercase letters, digits, `-` and `.`."""
     result = ctx.result()
-    for path in path_templates(ctx.document):
+    for path in ctx.model.paths:
         bad = [
             segment
             for segment in path.split("/")

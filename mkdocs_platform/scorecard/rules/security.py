@@ -51,9 +51,8 @@ def schemes_defined(ctx: RuleContext) -> CheckResult:
     """A security scheme is defined and required, or `security: []` says the API is public."""
     result = ctx.result()
     model = ctx.model
-    document = ctx.document if isinstance(ctx.document, dict) else {}
     applied = any(model.security) or any(op.security and any(op.security) for op in ctx.operations)
-    if document.get("security") == [] or (model.security_schemes and applied):
+    if model.declared_public or (model.security_schemes and applied):
         result.succeed()
     elif not model.security_schemes:
         result.fail(
@@ -63,7 +62,7 @@ def schemes_defined(ctx: RuleContext) -> CheckResult:
         )
     else:
         result.fail(
-            ("security",) if "security" in document else (),
+            model.security_pointer,
             "security schemes are defined but no operation requires one",
         )
     return result
@@ -121,16 +120,6 @@ def _expanded(server: Server) -> str:
     return PATH_TEMPLATE.sub(lambda m: defaults.get(m.group(1), m.group(0)), server.url)
 
 
-def _scheme_tokens(ctx: RuleContext, index: int, scheme: str) -> tuple[str, ...]:
-    document = ctx.document if isinstance(ctx.document, dict) else {}
-    if "swagger" not in document:
-        return ("servers", str(index))
-    schemes = document.get("schemes")
-    if isinstance(schemes, list) and scheme in schemes:
-        return ("schemes", str(schemes.index(scheme)))
-    return ("host",)
-
-
 @rule(
     "sec-https-only",
     "security",
@@ -143,7 +132,7 @@ def _scheme_tokens(ctx: RuleContext, index: int, scheme: str) -> tuple[str, ...]
 def https_only(ctx: RuleContext) -> CheckResult:
     """Every absolute server URL uses `https` or `wss`, except on localhost."""
     result = ctx.result()
-    for i, server in enumerate(ctx.model.servers):
+    for server in ctx.model.servers:
         url = urllib.parse.urlsplit(_expanded(server))
         if not url.scheme:
             continue  # relative to where the document is served: nothing to judge
@@ -151,7 +140,7 @@ def https_only(ctx: RuleContext) -> CheckResult:
         local = host in LOCAL_HOSTS or host.endswith(".localhost")
         result.check(
             url.scheme.lower() not in INSECURE_SCHEMES or local,
-            _scheme_tokens(ctx, i, url.scheme),
+            server.scheme_pointer,
             f"the server {server.url} uses {url.scheme}, not {url.scheme}s",
         )
     return result

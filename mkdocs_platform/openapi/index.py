@@ -2,21 +2,20 @@
 
 `DocumentIndex` walks the whole document once for `$ref`s and text fields; `SchemaIndex` walks
 every schema (named and inline), each physical place once, so a schema shared by a hundred
-operations is counted, and reported, once.
+operations is counted, and reported, once. Both give plain data located by JSON-pointer tokens:
+their readers never see the document, nor which OpenAPI version wrote it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from mkdocs_platform.models.api import ApiModel, MediaType, Operation
+from mkdocs_platform.models.api import ApiModel, Component, MediaType, Operation, Tokens
 from mkdocs_platform.openapi.document import is_missing, resolve_tokens
 from mkdocs_platform.openapi.locate import from_pointer, to_pointer
-
-Tokens = tuple[str, ...]
 
 TEXT_KEYS = frozenset({"description", "summary", "title"})
 """Keys whose string values are prose a reader sees (rendered from Markdown)."""
@@ -97,11 +96,14 @@ class DocumentIndex:
     _refs: list[tuple[str, _Path | None]] = field(default_factory=list, repr=False)
 
     @classmethod
-    def build(cls, document: Any) -> DocumentIndex:
-        """Walk `document` once, iteratively (deep documents must not overflow the stack)."""
+    def build(cls, model: ApiModel) -> DocumentIndex:
+        """Walk the model's document once, iteratively (deep documents must not overflow the
+        stack)."""
         index = cls()
+        document = model.document
         # In Swagger 2.0, `examples` maps media types to bare values; in 3.x, to Example objects.
-        value_keys = _VALUE_KEYS | {"examples"} if _is_swagger(document) else _VALUE_KEYS
+        swagger = isinstance(document, dict) and "swagger" in document
+        value_keys = _VALUE_KEYS | {"examples"} if swagger else _VALUE_KEYS
         # (node, its path, the key it sits under, the key its parent sits under, whether its
         # parent is a map of author-chosen names)
         stack: list[tuple[Any, _Path | None, str, str, bool]] = [(document, None, "", "", False)]
@@ -158,8 +160,46 @@ class DocumentIndex:
         return _tokens(path)
 
 
-def _is_swagger(document: Any) -> bool:
-    return isinstance(document, dict) and "swagger" in document
+class _ComponentFinder:
+    """Which component a place lies in, by the pointers the model gives its components."""
+
+    def __init__(self, model: ApiModel) -> None:
+        self.by_pointer = {c.pointer: c for c in model.components}
+        self.lengths = sorted({len(c.pointer) for c in model.components})
+
+    def owner(self, tokens: Sequence[str]) -> Component | None:
+        for length in self.lengths:
+            found = self.by_pointer.get(tuple(tokens[:length]))
+            if found is not None:
+                return found
+        return None
+
+
+def component_refs(
+    model: ApiModel, index: DocumentIndex, schemas: Iterable[SchemaNode]
+) -> Iterator[tuple[Component | None, Component]]:
+    """Every local `$ref` that names a component, as (the component holding it, None outside
+    any; the component named). Discriminator mappings in `schemas` name schemas too."""
+    finder = _ComponentFinder(model)
+
+    def pairs() -> Iterator[tuple[str, Sequence[str]]]:
+        for ref, at in index.refs():
+            yield ref, _tokens(at)
+        for node in schemas:
+            selector = node.schema.get("discriminator")
+            mapping = selector.get("mapping") if isinstance(selector, dict) else None
+            if isinstance(mapping, dict):
+                for value in mapping.values():
+                    if isinstance(value, str):
+                        ref = value if value.startswith("#") else model.schema_ref(value)
+                        yield ref, node.tokens
+
+    for ref, at in pairs():
+        if not ref.startswith("#"):
+            continue
+        target = finder.owner(ref_tokens(ref))
+        if target is not None:
+            yield finder.owner(at), target
 
 
 class SchemaNode(NamedTuple):
@@ -187,38 +227,6 @@ def ref_tokens(ref: str) -> Tokens:
     return tuple(from_pointer(ref))
 
 
-def physical_tokens(document: Any, logical: Tokens) -> Tokens:
-    """Follow local `$ref`s met along `logical`, giving the place the value is written."""
-    node = document
-    tokens: list[str] = []
-    for token in logical:
-        hops = 0
-        while isinstance(node, dict) and token not in node and isinstance(node.get("$ref"), str):
-            ref = node["$ref"]
-            if not ref.startswith("#") or hops > 32:
-                break
-            hops += 1
-            tokens = list(ref_tokens(ref))
-            node = resolve_tokens(document, tokens)
-        if isinstance(node, dict) and token in node:
-            node = node[token]
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            node = None
-        tokens.append(token)
-    return tuple(tokens)
-
-
-def attached_schema_tokens(document: Any, container: Tokens, schema: Any) -> Tokens:
-    """Where a model object's `schema` is written: under `schema`, else the container itself."""
-    # Swagger 2.0 parameters carry their schema keywords inline.
-    under = (*container, "schema")
-    if resolve_tokens(document, under) is schema:
-        return under
-    return container
-
-
 Root = tuple[Any, Tokens, str]
 """(schema, where it is written, what it is, for messages)."""
 
@@ -229,8 +237,7 @@ class _Roots:
     operations.
     """
 
-    def __init__(self, document: Any) -> None:
-        self.document = document
+    def __init__(self) -> None:
         self.seen: set[Tokens] = set()
 
     def first_time(self, pointer: Tokens) -> bool:
@@ -244,8 +251,8 @@ class _Roots:
         """The schemas of media types (bodies, parameters with `content`)."""
         for mt in media:
             if mt.schema is not None and self.first_time(mt.pointer):
-                tokens = attached_schema_tokens(self.document, mt.pointer, mt.schema)
-                yield mt.schema, tokens, f"{label} ({mt.media_type})" if mt.media_type else label
+                named = f"{label} ({mt.media_type})" if mt.media_type else label
+                yield mt.schema, mt.schema_pointer, named
 
     def requests(self, op: Operation) -> Iterator[Root]:
         """The schemas of an operation's parameters and request body."""
@@ -254,8 +261,7 @@ class _Roots:
                 continue
             label = f"the {param.location} parameter '{param.name}' of {op.label}"
             if param.schema is not None:
-                tokens = attached_schema_tokens(self.document, param.pointer, param.schema)
-                yield param.schema, tokens, label
+                yield param.schema, param.schema_pointer, label
             yield from self.media(param.content, label)
         if op.request_body is not None:
             yield from self.media(op.request_body.content, f"the request body of {op.label}")
@@ -269,9 +275,8 @@ class _Roots:
             yield from self.media(response.content, label)
             for header in response.headers:
                 if header.schema is not None:
-                    at = physical_tokens(self.document, (*response.pointer, "headers", header.name))
-                    tokens = attached_schema_tokens(self.document, at, header.schema)
-                    yield header.schema, tokens, f"the header '{header.name}' of {label}"
+                    label_of_header = f"the header '{header.name}' of {label}"
+                    yield header.schema, header.schema_pointer, label_of_header
 
 
 def _all_operations(model: ApiModel) -> Iterator[Operation]:
@@ -373,7 +378,7 @@ class SchemaIndex:
             def roots() -> Iterator[Root]:
                 for name, schema in model.schemas.items():
                     yield schema, (*model.schema_prefix, name), name
-                finder = _Roots(document)
+                finder = _Roots()
                 for op in _all_operations(model):
                     yield from finder.requests(op)
                     yield from finder.responses(op)
@@ -387,7 +392,7 @@ class SchemaIndex:
             model, document = self._model, self._model.document
 
             def roots() -> Iterator[Root]:
-                finder = _Roots(document)
+                finder = _Roots()
                 for op in model.operations:
                     yield from finder.requests(op)
 

@@ -1,6 +1,6 @@
 """Checking example values against the schema they illustrate.
 
-Schemas are read as OpenAPI reads them (`nullable`, boolean `exclusiveMinimum` ...) by
+Schemas are read in the API's dialect (`nullable`, boolean `exclusiveMinimum` ...) by
 openapi-schema-validator; a schema's local `$ref`s resolve in the bundled document. Formats are
 not asserted: they are annotations, and the validator's own `default` checks already flag the
 format mistakes that matter to it.
@@ -8,19 +8,21 @@ format mistakes that matter to it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from jsonschema import validators
 from jsonschema.exceptions import ValidationError
 from openapi_schema_validator import OAS30Validator, OAS31Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-from mkdocs_platform.models.api import ApiModel, Example, MediaType
-from mkdocs_platform.openapi.document import is_missing, resolve_tokens
+from mkdocs_platform.models.api import ApiModel, MediaType, SchemaDialect, Tokens
+from mkdocs_platform.openapi.document import resolve_tokens
 from mkdocs_platform.openapi.locate import to_pointer
-from mkdocs_platform.scorecard.walk import Tokens, attached_schema_tokens, physical_tokens
+from mkdocs_platform.openapi.schema import is_nullable
 
 _BASE = "urn:mkdocs-platform:spec"
 
@@ -41,14 +43,31 @@ class ExampleItem:
     """How to name it in a message (`example 'cat' of GET /pets 200 application/json`)."""
 
 
+@lru_cache(maxsize=4)
+def _validator_class(dialect: SchemaDialect) -> Any:
+    """The validator for `dialect`, admitting `null` exactly where `is_nullable` does."""
+    if dialect.json_schema == "draft2020-12":
+        return OAS31Validator  # `null` is a type there: JSON Schema itself decides
+    draft4_type = OAS30Validator.VALIDATORS["type"]
+
+    def nullable_type(
+        validator: Any, data_type: Any, instance: Any, schema: Mapping[str, Any]
+    ) -> Iterator[ValidationError]:
+        if instance is None and is_nullable(dialect, schema):
+            return
+        yield from draft4_type(validator, data_type, instance, schema)
+
+    return validators.extend(OAS30Validator, {"type": nullable_type})
+
+
 class ExampleChecker:
     """Validates values against schemas of one bundled document."""
 
     def __init__(self, model: ApiModel) -> None:
         document = self._document = model.document
-        is_31 = model.spec_version.startswith("3.1")
-        specification = DRAFT202012 if is_31 else DRAFT4
-        self._validator_class = OAS31Validator if is_31 else OAS30Validator
+        draft_2020 = model.dialect.json_schema == "draft2020-12"
+        specification = DRAFT202012 if draft_2020 else DRAFT4
+        self._validator_class = _validator_class(model.dialect)
         self._registry: Registry[Any] = Registry().with_resource(
             _BASE, Resource.from_contents(document, default_specification=specification)
         )
@@ -77,34 +96,19 @@ class ExampleChecker:
         return f"{message} (at {where})" if where else message
 
 
-def _example_tokens(document: Any, container: Tokens, example: Example, media_type: str) -> Tokens:
-    """Where an example is written (`example`, `examples/<name>/value`, 2.0's `examples`)."""
-    candidates: list[Tokens] = []
-    if example.name == "example":
-        candidates += [(*container, "example"), (*container, "x-example")]
-    candidates += [
-        (*container, "examples", example.name, "value"),
-        (*container, "examples", example.name),
-    ]
-    if container and container[-1] == "schema":
-        candidates.append((*container[:-1], "examples", media_type))
-    for candidate in candidates:
-        physical = physical_tokens(document, candidate)
-        if not is_missing(resolve_tokens(document, physical)):
-            return physical
-    return container
-
-
-def media_examples(document: Any, media: MediaType, label: str) -> Iterator[ExampleItem]:
+def media_examples(media: MediaType, label: str) -> Iterator[ExampleItem]:
     """The examples of one media type (or parameter), each with its schema."""
     if media.schema is None:
         return
-    schema_tokens = attached_schema_tokens(document, media.pointer, media.schema)
     for example in media.examples:
         if example.value is None and example.external_value:
             continue  # only a URL: nothing here to check
-        tokens = _example_tokens(document, media.pointer, example, media.media_type)
+        tokens = example.pointer or media.pointer
         name = "" if example.name == "example" else f" '{example.name}'"
         yield ExampleItem(
-            example.value, media.schema, schema_tokens, tokens, f"the example{name} of {label}"
+            example.value,
+            media.schema,
+            media.schema_pointer,
+            tokens,
+            f"the example{name} of {label}",
         )
