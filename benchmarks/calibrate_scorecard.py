@@ -34,7 +34,7 @@ from mkdocs_platform.models import ApiEntry, Source, SourceSettings
 from mkdocs_platform.models.scorecard import DEFAULT_WEIGHTS
 from mkdocs_platform.openapi import read_spec
 from mkdocs_platform.scorecard import score_api
-from mkdocs_platform.scorecard.registry import all_rules
+from mkdocs_platform.scorecard.rules import all_rules
 from mkdocs_platform.scorecard.score import capped_score, grade_of, level_of
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -36,7 +36,8 @@ from mkdocs_platform.models.scorecard import (
     SeveritySetting,
 )
 from mkdocs_platform.models.sdk import DOCSTRING_STYLES, SdkSettings
-from mkdocs_platform.scorecard.registry import PLANNED_RULE_IDS, all_rules
+from mkdocs_platform.scorecard.registry import PLANNED_RULE_IDS
+from mkdocs_platform.scorecard.rules import all_rules
 
 log = get_plugin_logger(__name__)
 

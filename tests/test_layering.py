@@ -26,7 +26,6 @@ DOCUMENT_READS_ALLOWED = frozenset(
         ("render/site.py", "api.document"),
         # The pipeline hands the bundled document to `ApiEntry.document` for that download.
         ("portal.py", "reading.document"),
-        ("cli.py", "reading.document"),
     }
 )
 """(module, expression) pairs that read a raw document on purpose, each for the download."""

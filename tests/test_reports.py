@@ -34,8 +34,8 @@ from mkdocs_platform.scorecard.junit import build_junit, dumps_junit
 from mkdocs_platform.scorecard.locations import repository_prefix, source_prefixes
 from mkdocs_platform.scorecard.outputs import print_portal_annotations, write_reports
 from mkdocs_platform.scorecard.portfolio import build_portfolio
-from mkdocs_platform.scorecard.registry import all_rules
 from mkdocs_platform.scorecard.report import build_report, load_schema, portfolio_json
+from mkdocs_platform.scorecard.rules import all_rules
 from mkdocs_platform.scorecard.sarif import FINGERPRINT_KEY, build_sarif, dumps_sarif
 
 from .conftest import build_site, minimal_spec, write_files

@@ -34,8 +34,8 @@ from mkdocs_platform.scorecard import (
     write_report,
 )
 from mkdocs_platform.scorecard.context import MAX_LISTED_FINDINGS
-from mkdocs_platform.scorecard.registry import all_rules
 from mkdocs_platform.scorecard.report import load_schema
+from mkdocs_platform.scorecard.rules import all_rules
 from mkdocs_platform.scorecard.score import (
     grade_of,
     level_of,

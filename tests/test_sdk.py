@@ -38,7 +38,7 @@ from mkdocs_platform.render.sdk_pages import (
 from mkdocs_platform.render.site import PageToc
 from mkdocs_platform.scorecard import ScorecardSettings, score_api
 from mkdocs_platform.scorecard.context import CheckResult, RuleContext, api_locator
-from mkdocs_platform.scorecard.registry import all_rules
+from mkdocs_platform.scorecard.rules import all_rules
 from mkdocs_platform.scorecard.settings import RuleSetting
 from mkdocs_platform.sdk import (
     SdkLimits,

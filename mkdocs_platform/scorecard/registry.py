@@ -107,10 +107,3 @@ def rule(
         return function
 
     return register
-
-
-def all_rules() -> dict[str, RuleSpec]:
-    """Every rule, once the rule modules are imported."""
-    import mkdocs_platform.scorecard.rules  # noqa: F401 - importing registers the rules
-
-    return RULES

@@ -26,8 +26,8 @@ from mkdocs_platform.models import Finding
 from mkdocs_platform.models.scorecard import WAIVER_RULES, Scorecard, WaivedFinding
 from mkdocs_platform.openapi.locate import from_pointer
 from mkdocs_platform.scorecard.locations import repository_path
-from mkdocs_platform.scorecard.registry import all_rules
 from mkdocs_platform.scorecard.report import TOOL, package_version, write_atomic
+from mkdocs_platform.scorecard.rules import all_rules
 from mkdocs_platform.scorecard.score import SCORING_VERSION
 from mkdocs_platform.scorecard.waivers import WAIVER_RULE_HELP
 

@@ -12,7 +12,8 @@ from mkdocs_platform.models.scorecard import (
     ScorecardSettings,
     SeveritySetting,
 )
-from mkdocs_platform.scorecard.registry import RuleSpec, all_rules
+from mkdocs_platform.scorecard.registry import RuleSpec
+from mkdocs_platform.scorecard.rules import all_rules
 
 
 @dataclass(frozen=True)
