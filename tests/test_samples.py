@@ -17,9 +17,9 @@ from openapi_schema_validator import (
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from mkdocs_platform.models.pointers import to_pointer
 from mkdocs_platform.openapi import read_spec
 from mkdocs_platform.openapi.examples import example_value
-from mkdocs_platform.openapi.locate import to_pointer
 from mkdocs_platform.openapi.normalize import normalize
 from mkdocs_platform.render.samples import request_samples
 

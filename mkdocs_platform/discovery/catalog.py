@@ -9,7 +9,6 @@ Each `kind: API` entity with `spec.type: openapi` is an API; its definition come
 from __future__ import annotations
 
 import dataclasses
-import logging
 import re
 import urllib.error
 import urllib.parse
@@ -17,6 +16,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from mkdocs.plugins import get_plugin_logger
 
 from mkdocs_platform.models import (
     ApiEntry,
@@ -37,7 +38,7 @@ from mkdocs_platform.openapi import (
     read_spec,
 )
 
-log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
+log = get_plugin_logger(__name__)
 
 CATALOG_FILE = re.compile(r"^catalog-info\.ya?ml$")
 """The file names read as catalog files."""
@@ -191,7 +192,7 @@ class _CatalogReader:
             api_type = _text(spec.get("type")).lower()
             if api_type != "openapi":
                 log.info(
-                    "platform: %s: the API '%s' has type %r; only openapi APIs are rendered",
+                    "%s: the API '%s' has type %r; only openapi APIs are rendered",
                     rel,
                     name,
                     api_type,

@@ -1,4 +1,4 @@
-"""API ids (DESIGN section 7): stable, URL-safe names for every API."""
+"""API ids (README, "How specs are found and named"): stable, URL-safe names for every API."""
 
 from __future__ import annotations
 

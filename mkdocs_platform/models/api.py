@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from mkdocs_platform.models.pointers import to_pointer
+
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 _SLUG_RUN = re.compile(r"[^a-z0-9]+")
@@ -260,7 +262,7 @@ class Operation:
     is_callback: bool = False
     pointer: tuple[str, ...] = ()
     anchor: str = ""
-    """`op-<slug>`, unique within the API (DESIGN section 7)."""
+    """`op-<slug>`, unique within the API."""
 
     @property
     def sent_by_api(self) -> bool:
@@ -326,8 +328,7 @@ class ApiModel:
 
     def schema_ref(self, name: str) -> str:
         """The local `$ref` of the named schema `name`."""
-        tokens = (*self.schema_prefix, name)
-        return "#/" + "/".join(t.replace("~", "~0").replace("/", "~1") for t in tokens)
+        return to_pointer((*self.schema_prefix, name))
 
     def operations_by_tag(self) -> list[tuple[Tag, list[Operation]]]:
         """Operations grouped by their first tag, in the order tags are declared."""

@@ -55,7 +55,7 @@ class ReportSettings:
     """Machine-readable reports, as paths relative to the site folder (None: not written)."""
 
     json: str | None = "scorecards.json"
-    """`scorecards.json` (DESIGN section 7)."""
+    """`scorecards.json`."""
     sarif: str | None = None
     """SARIF 2.1.0 for code scanning."""
     junit: str | None = None
@@ -178,7 +178,7 @@ class ApiEntry:
     """One API of the portal: where it comes from, what loading it gave, and its findings."""
 
     id: str
-    """The API id (DESIGN section 7): used in URLs and reports."""
+    """The API id: used in URLs and reports."""
     source: Source
     """The source it lives in."""
     spec_path: str

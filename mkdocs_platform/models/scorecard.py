@@ -12,7 +12,7 @@ from typing import Any, Final, Literal
 from mkdocs_platform.models.findings import Finding
 
 CategoryId = Literal["correctness", "documentation", "design", "security", "sdk", "ownership"]
-"""The scorecard categories (SCORECARD.md 10.2); `sdk` has no rules yet."""
+"""The scorecard categories."""
 
 
 CATEGORIES: tuple[CategoryId, ...] = (
@@ -139,7 +139,7 @@ class Scorecard:
     sdk: Mapping[str, Any] | None = None
     """`coverage` and `operations_without_method` of the API's SDKs, when it has any."""
     capped_by: tuple[str, ...] = ()
-    """Failing critical checks: each caps the score (SCORECARD.md 10.4)."""
+    """Failing critical checks: each caps the score."""
     next_level: LevelProgress | None = None
     waived_findings: tuple[WaivedFinding, ...] = ()
     """Findings a waiver accepted: not among `findings`, reported apart as waived."""
@@ -329,7 +329,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "sdk": 15,
     "ownership": 10,
 }
-"""Category weights (SCORECARD.md 10.2); a category with nothing to check drops out."""
+"""Category weights; a category with nothing to check drops out."""
 
 
 DEFAULT_ANNOTATIONS_SEVERITY: RuleSeverity = "warn"
@@ -375,7 +375,7 @@ class Override:
 
 @dataclass(frozen=True)
 class ScorecardSettings:
-    """How APIs are scored and gated (DESIGN section 7, `scorecard:`), already validated."""
+    """How APIs are scored and gated (the `scorecard:` options), already validated."""
 
     weights: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     """Category id -> weight, every category present."""

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
+from mkdocs.plugins import get_plugin_logger
 
 from mkdocs_platform.models import Finding, Locate, Location
 from mkdocs_platform.models.api import ApiModel
@@ -24,7 +24,7 @@ from mkdocs_platform.openapi.locate import ShiftedLocator, YamlLocator
 from mkdocs_platform.openapi.normalize import normalize
 from mkdocs_platform.openapi.validation_cache import validate_cached
 
-log = logging.getLogger(__name__)
+log = get_plugin_logger(__name__)
 
 __all__ = [
     "LoadError",

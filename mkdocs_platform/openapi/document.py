@@ -18,8 +18,8 @@ from typing import Any
 import orjson
 
 from mkdocs_platform.models import Finding, FindingClass, Severity
+from mkdocs_platform.models.pointers import from_pointer, list_index, to_pointer
 from mkdocs_platform.openapi.loader import LoadedFile, LoadError, load_file, parse_document
-from mkdocs_platform.openapi.locate import from_pointer, list_index, to_pointer
 
 _MISSING = object()
 

@@ -20,8 +20,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
 from mkdocs_platform.models.api import ApiModel, MediaType, SchemaDialect, Tokens
+from mkdocs_platform.models.pointers import to_pointer
 from mkdocs_platform.openapi.document import resolve_tokens
-from mkdocs_platform.openapi.locate import to_pointer
 from mkdocs_platform.openapi.schema import is_nullable
 
 _BASE = "urn:mkdocs-platform:spec"

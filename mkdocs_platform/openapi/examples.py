@@ -12,6 +12,7 @@ import re
 from typing import Any, Literal
 
 from mkdocs_platform.models.api import ApiModel, Discriminator, Example
+from mkdocs_platform.models.pointers import from_pointer
 from mkdocs_platform.openapi.schema import (
     bounds,
     discriminator,
@@ -120,7 +121,8 @@ class _Builder:
         ref = branch_schema.get("$ref") if isinstance(branch_schema, dict) else None
         if not isinstance(ref, str):
             return
-        name = ref.rsplit("/", 1)[-1]
+        tokens = from_pointer(ref.partition("#")[2])
+        name = tokens[-1] if tokens else ref
         key = next((k for k, v in selector.mapping.items() if v in (ref, name)), None)
         value[selector.property_name] = key if key is not None else name
 

@@ -14,8 +14,8 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from mkdocs_platform.models.api import ApiModel, Component, MediaType, Operation, Tokens
+from mkdocs_platform.models.pointers import from_pointer, to_pointer
 from mkdocs_platform.openapi.document import is_missing, resolve_tokens
-from mkdocs_platform.openapi.locate import from_pointer, to_pointer
 
 TEXT_KEYS = frozenset({"description", "summary", "title"})
 """Keys whose string values are prose a reader sees (rendered from Markdown)."""

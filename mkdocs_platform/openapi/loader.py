@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 import yaml
 
+from mkdocs_platform.errors import PlatformError
 from mkdocs_platform.openapi.locate import JsonLocator, Locator, YamlLocator
 
 # libyaml's C parser where present; the pure-Python one otherwise (same results, slower).
@@ -19,7 +20,7 @@ MAX_YAML_EXPANSION = 2_000_000
 """Most nodes a YAML document may expand to through aliases (a "billion laughs" guard)."""
 
 
-class LoadError(Exception):
+class LoadError(PlatformError):
     """A file that cannot be loaded; carries where and why."""
 
     def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:

@@ -33,8 +33,8 @@ from mkdocs_platform.models.api import (
     Tokens,
     slugify,
 )
+from mkdocs_platform.models.pointers import from_pointer
 from mkdocs_platform.openapi.document import resolve_tokens
-from mkdocs_platform.openapi.locate import from_pointer
 from mkdocs_platform.openapi.schema import dialect_of
 
 # Swagger 2.0 parameter fields that are JSON Schema keywords.

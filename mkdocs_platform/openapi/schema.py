@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mkdocs_platform.models.api import ApiModel, Discriminator, SchemaDialect
+from mkdocs_platform.models.pointers import from_pointer
 from mkdocs_platform.openapi.document import is_missing, resolve_tokens
-from mkdocs_platform.openapi.locate import from_pointer
 
 _CONSTRAINTS = (
     ("minLength", "min length"),

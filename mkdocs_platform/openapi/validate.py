@@ -3,7 +3,7 @@ r"""openapi-spec-validator over a bundled document, each of its errors made a lo
 The validator reports some errors without saying where (a bad `default`, a schema that fails its
 metaschema) and raises on some valid documents. Its keyword validators are subclassed here so
 that every error carries the place being validated, and a crash is reported at the last place
-the validator entered. Errors are classed as DESIGN section 5 says: `structure`, `example`, `tool`,
+the validator entered. Errors are classed `structure`, `example` or `tool` (see `FindingClass`),
 from the keyword that failed and where, never from the message text: a `pattern` no regex engine
 compiles is the spec's `example` problem; one that only the validator's engine refuses (ECMA-262's
 `\p{L}` is unknown to Python's `re`) is the `tool`'s.

@@ -52,7 +52,7 @@ def value_text(value: Any) -> str:
 
 
 def schema_anchor(name: str) -> str:
-    """`schema-<slug of its name>` (DESIGN section 7)."""
+    """`schema-<slug of its name>`."""
     return "schema-" + (slugify(name) or "unnamed")
 
 

@@ -9,9 +9,9 @@ from datetime import datetime
 
 from mkdocs_platform.models import ApiEntry, Finding, Locate, Location
 from mkdocs_platform.models.api import ApiModel, Operation
+from mkdocs_platform.models.pointers import to_pointer
 from mkdocs_platform.models.scorecard import RuleSeverity
 from mkdocs_platform.openapi.index import DocumentIndex, SchemaIndex
-from mkdocs_platform.openapi.locate import to_pointer
 
 MAX_LISTED_FINDINGS = 500
 """Findings listed per check and API; the rest are counted (the ratio stays exact) and summed

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from typing import Any
+
+from mkdocs.plugins import get_plugin_logger
 
 from mkdocs_platform.models import ApiEntry, Finding, Locate
 from mkdocs_platform.models.scorecard import (
@@ -29,7 +30,7 @@ from mkdocs_platform.scorecard.score import (
 from mkdocs_platform.scorecard.settings import EffectiveRule, rules_for
 from mkdocs_platform.scorecard.waivers import WaiverSet, load_waivers, waive_check, waive_loose
 
-log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
+log = get_plugin_logger(__name__)
 
 VALIDATION_RULES = frozenset({"oas-valid", "oas-parse", "oas-refs-resolve"})
 """Rule ids of loading and validation findings; the correctness checks report them."""

@@ -27,7 +27,7 @@ _SILVER_OR_ABOVE = frozenset({"silver", "gold"})
 
 
 def _median(scores: Sequence[int]) -> float | None:
-    # The median resists a few outliers in either direction (SCORECARD.md 10.4).
+    # The median resists a few outliers in either direction.
     return statistics.median(scores) if scores else None
 
 

@@ -38,7 +38,7 @@ class RuleSpec:
     fix: str = ""
     """How to make a failing item pass, in a sentence or two (SARIF help, JUnit failures)."""
     opt_in: bool = False
-    """An extra that runs only when `scorecard.rules` names it (SCORECARD.md 10.3)."""
+    """An extra that runs only when `scorecard.rules` names it."""
 
     @property
     def description(self) -> str:

@@ -1,4 +1,4 @@
-"""`scorecards.json` (DESIGN section 7): the document, its JSON Schema, and writing it safely."""
+"""`scorecards.json`: the document, its JSON Schema, and writing it safely."""
 
 from __future__ import annotations
 

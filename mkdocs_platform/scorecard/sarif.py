@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs_platform.models import Finding
+from mkdocs_platform.models.pointers import from_pointer
 from mkdocs_platform.models.scorecard import WAIVER_RULES, Scorecard, WaivedFinding
-from mkdocs_platform.openapi.locate import from_pointer
 from mkdocs_platform.scorecard.locations import repository_path
 from mkdocs_platform.scorecard.report import TOOL, package_version, write_atomic
 from mkdocs_platform.scorecard.rules import all_rules

@@ -1,4 +1,4 @@
-"""From check tallies to a 0-100 score, a letter grade and a maturity level (SCORECARD.md 10.4).
+"""From check tallies to a 0-100 score, a letter grade and a maturity level.
 
 Per check, r = passed / applicable (a check with nothing to count is left out); per category,
 S = 100 * sum(w * r) / sum(w) with severity weights error 8, warn 3, info 1; overall, the floor

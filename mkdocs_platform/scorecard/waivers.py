@@ -2,8 +2,7 @@
 
 The waiver file (`scorecard.waivers`, YAML or JSON) maps an API id to rule ids, and each rule id
 to the items waived for that API. It keeps Redocly's "place -> rule -> pointers" ignore-file
-shape, keyed by API id (the id of `scorecards.json`), and adds accountability (SCORECARD.md
-10.5)::
+shape, keyed by API id (the id of `scorecards.json`), and adds accountability::
 
     # .platform-waivers.yaml
     payments:                                   # API id, exactly as in scorecards.json
@@ -54,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs_platform.models import Finding, Severity
+from mkdocs_platform.models.pointers import to_pointer
 from mkdocs_platform.models.scorecard import (
     WAIVER_EXPIRED,
     WAIVER_INVALID,
@@ -62,7 +62,7 @@ from mkdocs_platform.models.scorecard import (
     Waiver,
 )
 from mkdocs_platform.openapi.loader import LoadError, load_file
-from mkdocs_platform.openapi.locate import Locator, to_pointer
+from mkdocs_platform.openapi.locate import Locator
 from mkdocs_platform.scorecard.context import CheckResult
 
 WAIVER_RULE_HELP: dict[str, tuple[str, str]] = {

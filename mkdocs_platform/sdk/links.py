@@ -20,8 +20,8 @@ from collections.abc import Iterable, Sequence
 
 from mkdocs_platform.models import Finding, Locate
 from mkdocs_platform.models.api import ApiModel, Operation
+from mkdocs_platform.models.pointers import to_pointer
 from mkdocs_platform.models.sdk import SdkLinks, SdkModel, SdkModule, SdkObject, _op_key
-from mkdocs_platform.openapi.locate import to_pointer
 
 LINK_RULE = "sdk-link"
 """Rule id of findings about `x-sdk-method` markers that name no method."""

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-import logging
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from mkdocs.plugins import get_plugin_logger
+
+from mkdocs_platform.errors import PlatformError
 from mkdocs_platform.models import PortalSettings, Source, SourceSettings
 from mkdocs_platform.sources.git import GitError, fetch_git_source, read_local_head
 from mkdocs_platform.sources.links import default_templates, expand, origin_url
 
-log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
+log = get_plugin_logger(__name__)
 
 
-class SourceError(Exception):
+class SourceError(PlatformError):
     """A source that cannot be made available; the message names it."""
 
 
@@ -38,7 +40,7 @@ def _git(settings: SourceSettings, cache_dir: Path, offline: bool) -> Source:
         raise SourceError(f"source '{settings.name}': {exc}") from None
     if checkout.stale:
         log.warning(
-            "platform: source '%s' could not be fetched (%s); building from its stale cached "
+            "source '%s' could not be fetched (%s); building from its stale cached "
             "checkout of commit %s",
             settings.name,
             checkout.reason,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
 import os
 import re
 import shutil
@@ -19,9 +18,12 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
+from mkdocs.plugins import get_plugin_logger
+
+from mkdocs_platform.errors import PlatformError
 from mkdocs_platform.models import SourceSettings
 
-log = logging.getLogger("mkdocs.plugins.mkdocs_platform")
+log = get_plugin_logger(__name__)
 
 REMOTE_TIMEOUT = 120
 """Seconds a `git ls-remote` may take."""
@@ -34,7 +36,7 @@ _REF = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._/+-]*$")
 _SCP_LIKE = re.compile(r"^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._/~+-]+$")
 
 
-class GitError(Exception):
+class GitError(PlatformError):
     """A git source that cannot be used; the message names the source and says why."""
 
 
@@ -146,7 +148,7 @@ class Git:
             "advice.detachedHead=false",
             *args,
         ]
-        log.debug("platform: %s", self.mask(" ".join(command)))
+        log.debug("%s", self.mask(" ".join(command)))
         try:
             done = subprocess.run(
                 command,
