@@ -168,14 +168,10 @@ def test_sdk_models_and_links_read_back_unchanged(tmp_path: Path, example_portal
 
 def test_scorecards_read_back_unchanged(tmp_path: Path, example_portal: Portal):
     cards = [api.scorecard for api in example_portal.apis]
-    assert {c.api_id: (c.score, c.grade) for c in cards if c is not None} == {
-        "payments": (96, "A"),
-        "orders": (94, "A"),
-        "inventory": (88, "B"),
-        "notifications": (60, "D"),
-        "shipping": (49, "F"),
-    }
-    assert through_disk(cards, tmp_path, "scorecards") == cards
+    assert all(card is not None and card.checks for card in cards)
+    copy = through_disk(cards, tmp_path, "scorecards")
+    assert copy == cards
+    assert [c.top_reasons() for c in copy if c] == [c.top_reasons() for c in cards if c]
     portfolio = build_portfolio([c for c in cards if c is not None])
     assert portfolio.costliest_checks
     assert portfolio.by_system
