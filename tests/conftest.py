@@ -16,6 +16,16 @@ from mkdocs.config import load_config
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CORPUS = FIXTURES / "corpus"
+SDK_RULES = (
+    "py-docstring-coverage",
+    "py-params-documented",
+    "py-no-phantom-params",
+    "py-returns-raises",
+    "py-docstring-parses",
+    "py-operation-coverage",
+)
+"""The SDK checks, in the order the scorecard lists them."""
+
 EXAMPLE_SITE = Path(__file__).resolve().parents[1] / "example_site"
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")

@@ -46,17 +46,9 @@ from mkdocs_platform.scorecard.score import (
 )
 from mkdocs_platform.scorecard.settings import rules_for
 
-from .conftest import CORPUS, write_files
+from .conftest import CORPUS, SDK_RULES, write_files
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scorecard"
-SDK_RULES = (
-    "py-docstring-coverage",
-    "py-params-documented",
-    "py-no-phantom-params",
-    "py-returns-raises",
-    "py-docstring-parses",
-    "py-operation-coverage",
-)
 BIG = 64 * 1024 * 1024
 NOW = datetime(2026, 11, 27, tzinfo=timezone.utc)
 

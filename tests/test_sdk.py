@@ -51,7 +51,7 @@ from mkdocs_platform.sdk import (
 from mkdocs_platform.sdk.griffe_log import capture_griffe
 from mkdocs_platform.sdk.links import name_key, resolve_method, stem, words
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, SDK_RULES
 
 SDKS = FIXTURES / "sdk"
 SYNTAX_ERROR = '"""This module does not parse."""\n\n\nclass Unreachable:\n    def broken(self:\n        pass\n'
@@ -827,16 +827,6 @@ def test_one_api_with_two_sdks(google: SdkModel, numpy_sdk: SdkModel):
 
 
 # -- the sdk checks -------------------------------------------------------------------------
-
-
-SDK_RULES = (
-    "py-docstring-coverage",
-    "py-params-documented",
-    "py-no-phantom-params",
-    "py-returns-raises",
-    "py-docstring-parses",
-    "py-operation-coverage",
-)
 
 
 def sdk_api(
