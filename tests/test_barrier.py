@@ -1,0 +1,134 @@
+"""Hostile input: each bad API becomes findings on its own pages, never a crash of the portal."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from mkdocs_platform.cli import main
+from mkdocs_platform.openapi.loader import LoadError, load_file, load_yaml_documents
+
+from .conftest import minimal_spec, write_files
+
+BIG = 64 * 1024 * 1024
+HUGE_INT = "1" * 4301
+"""One digit past Python's limit for converting text to int."""
+
+FORMATS = ("json", "text", "junit", "sarif")
+
+
+def check(capsys: pytest.CaptureFixture[str], root: Path, fmt: str) -> tuple[int, str]:
+    code = main(["check", str(root), "--format", fmt])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    assert "internal error" not in captured.err
+    return code, captured.out
+
+
+def assert_report_parses(fmt: str, out: str) -> None:
+    if fmt in ("json", "sarif"):
+        json.loads(out)
+    elif fmt == "junit":
+        ET.fromstring(out.encode())
+    else:
+        assert out.strip()
+
+
+def raw_spec(title: str = "Raw", *, info_extra: str = "", paths: str = "{}") -> str:
+    """A JSON spec written by hand, so that it may hold escapes no JSON writer produces."""
+    return (
+        f'{{"openapi": "3.0.3", "info": {{"title": {title}, "version": "1"{info_extra}}}, '
+        f'"paths": {paths}}}'
+    )
+
+
+# -- huge integers --------------------------------------------------------------------------
+
+
+def test_huge_json_integer_is_kept_as_its_text(tmp_path):
+    (tmp_path / "a.json").write_text(f'{{"n": {HUGE_INT}, "m": -{HUGE_INT}, "small": 7}}')
+    data = load_file(tmp_path / "a.json", BIG).data
+    assert data == {"n": HUGE_INT, "m": f"-{HUGE_INT}", "small": 7}
+
+
+def test_huge_yaml_integer_is_kept_as_its_text(tmp_path):
+    (tmp_path / "a.yaml").write_text(f"n: {HUGE_INT}\nsmall: 0x10\n")
+    data = load_file(tmp_path / "a.yaml", BIG).data
+    assert data == {"n": HUGE_INT, "small": 16}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("suffix", ["json", "yaml"])
+def test_check_reports_a_spec_with_a_huge_integer(tmp_path, capsys, suffix, fmt):
+    spec = minimal_spec("Huge")
+    spec["x-count"] = "HUGE"
+    text = json.dumps(spec).replace('"HUGE"', HUGE_INT)
+    write_files(tmp_path, {f"openapi.{suffix}": text})
+    code, out = check(capsys, tmp_path, fmt)
+    assert code in (0, 1)
+    assert_report_parses(fmt, out)
+    assert f"openapi.{suffix}" in out
+
+
+# -- lone surrogates and NULs ---------------------------------------------------------------
+
+UNSAFE_PLACES = {
+    "title": raw_spec('"A\\ud800B\\u0000C"'),
+    "description": raw_spec(
+        '"Unsafe"', info_extra=', "description": "Bad \\udc00 text \\u0000 here."'
+    ),
+    "path key": raw_spec(
+        '"Unsafe"',
+        paths='{"/pets\\ud800\\u0000": {"get": {"responses": {"200": {"description": "ok"}}}}}',
+    ),
+}
+
+
+def test_lone_surrogates_and_nuls_become_replacement_characters(tmp_path):
+    (tmp_path / "a.json").write_text(
+        '{"k\\ud800": ["\\udfff", "\\u0000"], "pair": "\\ud83d\\ude00"}'
+    )
+    (tmp_path / "b.yaml").write_text('k: ["\\0", "\\x00 \\u0000"]\n"\\0key": 1\n')
+    assert load_file(tmp_path / "a.json", BIG).data == {
+        "k\ufffd": ["\ufffd", "\ufffd"],
+        "pair": "\U0001f600",
+    }
+    assert load_file(tmp_path / "b.yaml", BIG).data == {
+        "k": ["\ufffd", "\ufffd \ufffd"],
+        "\ufffdkey": 1,
+    }
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("place", sorted(UNSAFE_PLACES))
+def test_check_reports_unsafe_text(tmp_path, capsys, place, fmt):
+    write_files(tmp_path, {"openapi.json": UNSAFE_PLACES[place]})
+    code, out = check(capsys, tmp_path, fmt)
+    assert code in (0, 1)
+    assert_report_parses(fmt, out)
+    assert "\x00" not in out
+
+
+# -- YAML expansion -------------------------------------------------------------------------
+
+
+def test_yaml_aliases_expanding_past_max_spec_size_are_refused_where_they_expand(tmp_path):
+    long_text = "x" * 4096
+    lines = ["openapi: 3.0.3", f"x-text: &t {long_text}", "x-copies:"]
+    lines += ["  - *t"] * 1000  # 4 MB expanded from 10 KB, with only 1,000 aliases
+    path = tmp_path / "openapi.yaml"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(LoadError, match="max_spec_size") as caught:
+        load_file(path, 1024 * 1024)
+    assert caught.value.line == 4  # the sequence of copies, not the document's first line
+    assert load_file(path, 8 * 1024 * 1024).data["x-copies"][999] == long_text
+
+
+def test_catalog_yaml_aliases_are_bounded_by_size_too(tmp_path):
+    text = "a: &t " + "y" * 2048 + "\nb: [" + ", ".join(["*t"] * 600) + "]\n"
+    (tmp_path / "catalog-info.yaml").write_text("---\n" + text)
+    with pytest.raises(LoadError, match="max_spec_size"):
+        load_yaml_documents(tmp_path / "catalog-info.yaml", 1024 * 1024)
