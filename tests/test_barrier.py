@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mkdocs_platform.cli import main
 from mkdocs_platform.openapi.loader import LoadError, load_file, load_yaml_documents
 
-from .conftest import minimal_spec, write_files
+from .conftest import build_site, minimal_spec, write_files
 
 BIG = 64 * 1024 * 1024
 HUGE_INT = "1" * 4301
@@ -132,3 +133,50 @@ def test_catalog_yaml_aliases_are_bounded_by_size_too(tmp_path):
     (tmp_path / "catalog-info.yaml").write_text("---\n" + text)
     with pytest.raises(LoadError, match="max_spec_size"):
         load_yaml_documents(tmp_path / "catalog-info.yaml", 1024 * 1024)
+
+
+# -- names from a spec that become file names -----------------------------------------------
+
+
+def _long_names_spec() -> dict[str, Any]:
+    long_tag = "T" * 300
+    spec = minimal_spec("Long names")
+    spec["paths"] = {
+        f"/p{n}": {
+            "get": {
+                "operationId": "op" * 150 + str(n),  # equal for 300 characters, then distinct
+                "tags": [long_tag],
+                "responses": {"200": {"description": "ok"}},
+            }
+        }
+        for n in (1, 2)
+    }
+    spec["paths"]["/short"] = {
+        "get": {
+            "operationId": "listPets",
+            "tags": ["pets"],
+            "responses": {"200": {"description": "ok"}},
+        }
+    }
+    return spec
+
+
+def test_long_tag_names_and_operation_ids_get_bounded_distinct_pages(tmp_path):
+    write_files(tmp_path / "src", {"openapi.yaml": _long_names_spec()})
+    site = build_site(
+        tmp_path, {"sources": [{"name": "long", "path": "src"}], "pages": "operation"}
+    )
+    api_dir = site.dir / "apis" / "long"
+    for path in api_dir.rglob("*"):
+        assert len(path.name.encode()) <= 255
+    operation_pages = sorted(p.name for p in (api_dir / "operations").iterdir())
+    assert len(operation_pages) == 3
+    assert "listpets" in operation_pages  # ordinary names keep their slug
+    long_pages = [name for name in operation_pages if name != "listpets"]
+    for name in long_pages:
+        assert name.startswith("opopop")
+        page = site.article(f"apis/long/operations/{name}/index.html")
+        assert page.find(id=f"op-{name}") is not None
+    tag_dirs = [p.name for p in api_dir.iterdir() if p.name.startswith("t")]
+    assert len(tag_dirs) == 1
+    assert site.article(f"apis/long/{tag_dirs[0]}/index.html").find(string="T" * 300)
