@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import logging
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from mkdocs.exceptions import Abort
 
 from mkdocs_platform.cli import main
+from mkdocs_platform.discovery.catalog import read_catalog
+from mkdocs_platform.models import PortalSettings, Source, SourceSettings
 from mkdocs_platform.openapi.loader import LoadError, load_file, load_yaml_documents
+from mkdocs_platform.sources.git import GitError, check_url
 
 from .conftest import build_site, minimal_spec, write_files
 
@@ -180,3 +186,75 @@ def test_long_tag_names_and_operation_ids_get_bounded_distinct_pages(tmp_path):
     tag_dirs = [p.name for p in api_dir.iterdir() if p.name.startswith("t")]
     assert len(tag_dirs) == 1
     assert site.article(f"apis/long/{tag_dirs[0]}/index.html").find(string="T" * 300)
+
+
+# -- catalog files --------------------------------------------------------------------------
+
+
+def _catalog_api(name: str, **metadata: Any) -> dict[str, Any]:
+    return {
+        "apiVersion": "backstage.io/v1alpha1",
+        "kind": "API",
+        "metadata": {"name": name, **metadata},
+        "spec": {"type": "openapi", "owner": "team-a", "definition": {"$text": "openapi.yaml"}},
+    }
+
+
+def test_malformed_catalog_values_are_findings_of_their_api(tmp_path):
+    bad_url = _catalog_api("badurl")
+    bad_url["spec"]["definition"] = {"$text": "http://[x"}
+    nul_path = _catalog_api("nulpath")
+    nul_path["spec"]["definition"] = {"$text": "a\0"}
+    root = write_files(
+        tmp_path,
+        {
+            "catalog-info.yaml": "".join(
+                "---\n" + yaml.safe_dump(doc)
+                for doc in (_catalog_api("links", links=5), bad_url, nul_path)
+            ),
+            "openapi.yaml": minimal_spec("Linked"),
+        },
+    )
+    source = Source(settings=SourceSettings(name="repo", path=root), root=root)
+    settings = PortalSettings(sources=(source.settings,), cache=False)
+    catalog = read_catalog(source, settings, ["catalog-info.yaml"])
+    apis = {api.entity.name: api for api in catalog.apis}
+    assert set(apis) == {"links", "badurl", "nulpath"}
+    assert apis["links"].entity.links == ()
+    assert apis["links"].reading.model is not None
+    assert apis["links"].reading.model.title == "Linked"
+    for name, expected in (("badurl", "not a valid URL"), ("nulpath", "does not exist")):
+        (finding,) = apis[name].reading.findings
+        assert expected in finding.message
+        assert finding.file == "catalog-info.yaml"
+        assert finding.line is not None
+        assert finding.line > 1
+
+
+# -- git URLs -------------------------------------------------------------------------------
+
+UNPARSABLE_GIT_URLS = ("https://tok@127.0.0.1:abc/org/repo.git", "https://[::1/org/repo.git")
+
+
+@pytest.mark.parametrize("url", UNPARSABLE_GIT_URLS)
+def test_unparsable_git_url_is_refused(url):
+    with pytest.raises(GitError, match="cannot be parsed"):
+        check_url(url)
+
+
+@pytest.mark.parametrize("url", UNPARSABLE_GIT_URLS)
+def test_unparsable_git_url_fails_the_build_naming_the_source(tmp_path, caplog, url):
+    plugin = {"sources": [{"name": "pets", "git": url}], "cache_dir": "cache"}
+    with pytest.raises(Abort, match="BuildError"):
+        build_site(tmp_path, plugin)
+    errors = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
+    assert "source 'pets'" in errors
+    assert "cannot be parsed" in errors
+    assert "tok" not in errors
+
+
+@pytest.mark.parametrize("url", UNPARSABLE_GIT_URLS)
+def test_unparsable_git_url_beside_a_local_checkout_gets_no_web_links(tmp_path, url):
+    write_files(tmp_path / "pets", {"openapi.yaml": minimal_spec("Pets")})
+    site = build_site(tmp_path, {"sources": [{"name": "pets", "path": "pets", "git": url}]})
+    assert "Pets" in site.html("apis/pets/index.html")
