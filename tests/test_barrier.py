@@ -12,13 +12,16 @@ import pytest
 import yaml
 from mkdocs.exceptions import Abort
 
+from mkdocs_platform import portal as portal_module
 from mkdocs_platform.cli import main
 from mkdocs_platform.discovery.catalog import read_catalog
 from mkdocs_platform.models import PortalSettings, Source, SourceSettings
 from mkdocs_platform.openapi.loader import LoadError, load_file, load_yaml_documents
+from mkdocs_platform.render.reference import Reference
+from mkdocs_platform.scorecard import engine
 from mkdocs_platform.sources.git import GitError, check_url
 
-from .conftest import build_site, minimal_spec, write_files
+from .conftest import Site, build_site, minimal_spec, write_files
 
 BIG = 64 * 1024 * 1024
 HUGE_INT = "1" * 4301
@@ -258,3 +261,66 @@ def test_unparsable_git_url_beside_a_local_checkout_gets_no_web_links(tmp_path, 
     write_files(tmp_path / "pets", {"openapi.yaml": minimal_spec("Pets")})
     site = build_site(tmp_path, {"sources": [{"name": "pets", "path": "pets", "git": url}]})
     assert "Pets" in site.html("apis/pets/index.html")
+
+
+# -- the barrier per API --------------------------------------------------------------------
+
+
+def _good_sources(root: Path) -> list[dict[str, str]]:
+    write_files(root / "good", {"openapi.yaml": minimal_spec("Good pets")})
+    write_files(root / "other", {"openapi.json": minimal_spec("Other pets")})
+    return [{"name": "good", "path": "good"}, {"name": "other", "path": "other"}]
+
+
+def _internal_messages(site: Site, api_id: str) -> str:
+    rows = site.article(f"apis/{api_id}/index.html").select(".mp-findings tbody tr")
+    return "\n".join(row.get_text(" ", strip=True) for row in rows)
+
+
+def test_a_stage_failing_on_one_api_is_a_finding_of_that_api(tmp_path, monkeypatch):
+    # No input is known to break these stages any more: a stage that raises stands for the
+    # next bug, and must cost only its own API.
+    original_read = portal_module.read_spec
+
+    def read_spec(path: Path, *args: Any, **kwargs: Any) -> Any:
+        if path.parent.name == "unreadable":
+            raise RuntimeError("reader bug")
+        return original_read(path, *args, **kwargs)
+
+    original_score = engine.score_api
+
+    def score_api(api: Any, *args: Any, **kwargs: Any) -> Any:
+        if api.id == "unscorable" and api.model is not None:
+            raise RuntimeError("scorer bug")
+        return original_score(api, *args, **kwargs)
+
+    original_samples = Reference.samples
+
+    def samples(self: Reference, op: Any) -> Any:
+        if self.api.id == "unrenderable":
+            raise RuntimeError("renderer bug")
+        return original_samples(self, op)
+
+    monkeypatch.setattr(portal_module, "read_spec", read_spec)
+    monkeypatch.setattr(engine, "score_api", score_api)
+    monkeypatch.setattr(Reference, "samples", samples)
+    sources = _good_sources(tmp_path)
+    for name in ("unreadable", "unscorable", "unrenderable"):
+        write_files(tmp_path / name, {"openapi.yaml": minimal_spec(name.title())})
+        sources.append({"name": name, "path": name})
+    site = build_site(tmp_path, {"sources": sources}, strict=False)
+
+    assert "reading the spec failed (RuntimeError: reader bug)" in _internal_messages(
+        site, "unreadable"
+    )
+    assert "scoring the API failed (RuntimeError: scorer bug)" in _internal_messages(
+        site, "unscorable"
+    )
+    tag_page = site.article("apis/unrenderable/pets/index.html").get_text(" ", strip=True)
+    assert "This page could not be rendered" in tag_page
+    assert "RuntimeError: renderer bug" in tag_page
+    cards = {card["id"]: card for card in json.loads(site.html("scorecards.json"))["apis"]}
+    assert cards["unscorable"]["score"] == 0
+    assert any(f["rule"] == "platform-internal" for f in cards["unscorable"]["findings"])
+    assert cards["good"]["score"] > 0
+    assert "Good pets" in site.html("apis/good/pets/index.html")

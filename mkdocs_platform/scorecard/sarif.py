@@ -51,6 +51,23 @@ STAGE_RULES: dict[str, tuple[str, str, str | None]] = {
         ),
         "correctness",
     ),
+    "platform-internal": (
+        "The portal could process the API",
+        (
+            "A stage of mkdocs-platform failed on this API, so what it would have given is "
+            "missing; the rest of the portal was built. The message names the stage and the "
+            "error: report it with the spec that causes it."
+        ),
+        None,
+    ),
+    "oas-download-size": (
+        "The spec can be offered for download",
+        (
+            "The spec as loaded, with its external $refs bundled in, is larger than "
+            "max_spec_size, so openapi.json was not written. Split the spec or raise the limit."
+        ),
+        None,
+    ),
     "catalog": (
         "Catalog files are well formed",
         (
