@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import xml.etree.ElementTree as ET
@@ -15,10 +16,13 @@ from mkdocs.exceptions import Abort
 from mkdocs_platform import portal as portal_module
 from mkdocs_platform.cli import main
 from mkdocs_platform.discovery.catalog import read_catalog
-from mkdocs_platform.models import PortalSettings, Source, SourceSettings
+from mkdocs_platform.models import Finding, PortalSettings, Source, SourceSettings
 from mkdocs_platform.openapi.loader import LoadError, load_file, load_yaml_documents
+from mkdocs_platform.portal import read_portal, score_portal
 from mkdocs_platform.render.reference import Reference
 from mkdocs_platform.scorecard import engine
+from mkdocs_platform.scorecard.annotations import print_annotations
+from mkdocs_platform.scorecard.outputs import portal_scorecards, report_text, write_reports
 from mkdocs_platform.sources.git import GitError, check_url
 
 from .conftest import Site, build_site, minimal_spec, write_files
@@ -324,3 +328,37 @@ def test_a_stage_failing_on_one_api_is_a_finding_of_that_api(tmp_path, monkeypat
     assert any(f["rule"] == "platform-internal" for f in cards["unscorable"]["findings"])
     assert cards["good"]["score"] > 0
     assert "Good pets" in site.html("apis/good/pets/index.html")
+
+
+# -- reports --------------------------------------------------------------------------------
+
+
+def test_reports_and_annotations_never_raise_on_text_utf8_cannot_encode(tmp_path):
+    root = write_files(tmp_path / "src", {"openapi.yaml": minimal_spec("Pets")})
+    settings = PortalSettings(sources=(SourceSettings(name="src", path=root),), cache=False)
+    portal = read_portal(settings)
+    # Text that was not loaded by the spec loader (an SDK docstring quoted in a message).
+    portal.apis[0].findings.append(
+        Finding(
+            rule="sdk-load",
+            severity="error",
+            finding_class="sdk",
+            message="docstring \ud800 with a NUL \x00",
+            file="sdk/\udc00.py",
+            line=3,
+            pointer="#/paths/~1a\ud800",
+        )
+    )
+    score_portal(portal)
+    for fmt in ("json", "sarif", "junit"):
+        text = report_text(portal, fmt)
+        assert "\ufffd" in text
+        text.encode("utf-8")
+    written = write_reports(portal, tmp_path / "site")
+    assert written
+    stream = io.StringIO()
+    count = print_annotations(
+        portal_scorecards(portal), "info", 50, stream=stream, environ={"GITHUB_ACTIONS": "true"}
+    )
+    assert count > 0
+    stream.getvalue().encode("utf-8")
