@@ -362,3 +362,78 @@ def test_reports_and_annotations_never_raise_on_text_utf8_cannot_encode(tmp_path
     )
     assert count > 0
     stream.getvalue().encode("utf-8")
+
+
+# -- a portal of bad APIs beside good ones --------------------------------------------------
+
+
+def _bad_sources(root: Path) -> list[dict[str, str]]:
+    huge = minimal_spec("Huge")
+    huge["x-count"] = "HUGE"
+    bomb_lines = ["openapi: 3.0.3", "x-text: &t " + "x" * 4096, "x-copies:"]
+    bomb_lines += ["  - *t"] * 1000
+    schema_text = "d" * 600_000  # each external file is under the limit; the bundle is not
+    big = minimal_spec("Big")
+    big["components"] = {
+        "schemas": {
+            "A": {"$ref": "a.yaml#/A"},
+            "B": {"$ref": "b.yaml#/B"},
+        }
+    }
+    bad_url = _catalog_api("badurl", links=5)
+    bad_url["spec"]["definition"] = {"$text": "http://[x"}
+    files: dict[str, dict[str, Any]] = {
+        "huge": {"openapi.json": json.dumps(huge).replace('"HUGE"', HUGE_INT)},
+        "unsafe": {
+            "openapi.json": raw_spec(
+                '"Unsafe \\ud800 title \\u0000"',
+                info_extra=', "description": "Bad \\udc00 text \\u0000 here."',
+                paths='{"/pets\\ud800": {"get": {"tags": ["pets"], '
+                '"responses": {"200": {"description": "ok"}}}}}',
+            )
+        },
+        "bomb": {"openapi.yaml": "\n".join(bomb_lines) + "\n"},
+        "long": {"openapi.yaml": _long_names_spec()},
+        "big": {
+            "openapi.yaml": big,
+            "a.yaml": {"A": {"type": "string", "description": schema_text}},
+            "b.yaml": {"B": {"type": "string", "description": schema_text}},
+        },
+        "catalog": {"catalog-info.yaml": "---\n" + yaml.safe_dump(bad_url)},
+    }
+    for name, content in files.items():
+        write_files(root / name, content)
+    return [{"name": name, "path": name} for name in files]
+
+
+PLUGIN_OPTIONS = {"pages": "operation", "max_spec_size": "1MB"}
+
+
+def test_bad_apis_beside_good_ones_cost_only_themselves(tmp_path):
+    alone = build_site(
+        tmp_path / "alone",
+        {"sources": _good_sources(tmp_path / "alone"), **PLUGIN_OPTIONS},
+        strict=False,
+    )
+    mixed_root = tmp_path / "mixed"
+    sources = _good_sources(mixed_root) + _bad_sources(mixed_root)
+    mixed = build_site(mixed_root, {"sources": sources, **PLUGIN_OPTIONS}, strict=False)
+
+    for page in ("apis/good/index.html", "apis/good/pets/index.html", "apis/other/index.html"):
+        assert str(mixed.article(page)) == str(alone.article(page))
+    alone_cards = {c["id"]: c for c in json.loads(alone.html("scorecards.json"))["apis"]}
+    mixed_cards = {c["id"]: c for c in json.loads(mixed.html("scorecards.json"))["apis"]}
+    for api_id in ("good", "other"):
+        assert mixed_cards[api_id] == alone_cards[api_id]
+
+    assert {"huge", "unsafe", "bomb", "long", "big", "badurl"} <= set(mixed_cards)
+    assert "Unsafe \ufffd title \ufffd" in mixed.html("apis/unsafe/index.html")
+    assert "Bad \ufffd text \ufffd here." in mixed.html("apis/unsafe/index.html")
+    assert "max_spec_size" in _internal_messages(mixed, "bomb")
+    assert "openapi.json is not offered for download" in _internal_messages(mixed, "big")
+    assert not (mixed.dir / "apis/big/openapi.json").exists()
+    assert (mixed.dir / "apis/huge/openapi.json").exists()
+    assert HUGE_INT in (mixed.dir / "apis/huge/openapi.json").read_text()
+    assert "not a valid URL" in _internal_messages(mixed, "badurl")
+    for api_id in mixed_cards:
+        assert (mixed.dir / "apis" / api_id / "index.html").is_file()
