@@ -13,6 +13,7 @@ import pytest
 import yaml
 from mkdocs.exceptions import Abort
 
+from mkdocs_platform import plugin as plugin_module
 from mkdocs_platform import portal as portal_module
 from mkdocs_platform.cli import main
 from mkdocs_platform.discovery.catalog import read_catalog
@@ -437,3 +438,14 @@ def test_bad_apis_beside_good_ones_cost_only_themselves(tmp_path):
     assert "not a valid URL" in _internal_messages(mixed, "badurl")
     for api_id in mixed_cards:
         assert (mixed.dir / "apis" / api_id / "index.html").is_file()
+
+
+def test_a_failure_outside_every_api_fails_the_build_with_a_message(tmp_path, monkeypatch, caplog):
+    def build_portal(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("portal bug")
+
+    monkeypatch.setattr(plugin_module, "build_portal", build_portal)
+    with pytest.raises(Abort, match="BuildError"):
+        build_site(tmp_path, {"sources": _good_sources(tmp_path)})
+    errors = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR)
+    assert "building the portal failed (RuntimeError: portal bug)" in errors
