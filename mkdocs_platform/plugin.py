@@ -60,6 +60,13 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
             raise ConfigurationError(f"{PLUGIN_OPTION}'sources': {exc}") from None
         except SourceError as exc:
             raise PluginError(f"platform: {exc}") from None
+        except Exception as exc:
+            # Each API is guarded in the pipeline; what escapes is a bug of the portal itself.
+            log.debug("building the portal failed", exc_info=True)
+            raise PluginError(
+                f"platform: building the portal failed ({type(exc).__name__}: {exc}); "
+                "run with --verbose for the traceback"
+            ) from None
         self.portal = portal
         self.renderer = PortalRenderer(portal)
         self.site = self.renderer.plan()

@@ -20,6 +20,22 @@ from mkdocs_platform.sources import resolve_sources
 
 log = get_plugin_logger(__name__)
 
+INTERNAL_RULE = "platform-internal"
+"""The rule of a finding that says a stage of the pipeline failed on one API."""
+
+
+def internal_finding(stage: str, exc: BaseException, file: str | None) -> Finding:
+    """The finding that replaces what a stage failing on one API would have given."""
+    return Finding(
+        rule=INTERNAL_RULE,
+        severity="error",
+        finding_class="tool",
+        message=f"{stage} failed ({type(exc).__name__}: {str(exc)[:200]}); "
+        "what it would have given is left out",
+        file=file,
+        line=1 if file else None,
+    )
+
 
 @dataclass
 class _SourceResult:
@@ -60,14 +76,20 @@ def _read_source(
     for spec in find_spec_files(source, files):
         if spec.path.resolve() in described:
             continue
-        reading = read_spec(
-            spec.path,
-            source.root,
-            settings.max_spec_size,
-            settings.allow_hosts,
-            cache,
-            settings.validation_dir,
-        )
+        try:
+            reading = read_spec(
+                spec.path,
+                source.root,
+                settings.max_spec_size,
+                settings.allow_hosts,
+                cache,
+                settings.validation_dir,
+            )
+        except Exception as exc:
+            # One spec must not take the portal down: it is an API with this finding.
+            log.debug("reading %s:%s failed", source.name, spec.rel_path, exc_info=True)
+            crash = internal_finding("reading the spec", exc, spec.rel_path)
+            reading = SpecReading(findings=[crash])
         if reading is None:
             log.info(
                 "source '%s': %s has no top-level 'openapi' or 'swagger' key; it is not an API",
@@ -166,12 +188,25 @@ def _attach_sdks(sources: list[Source], results: list[_SourceResult], apis: list
                     f"source '{source.name}': the SDK {sdk_settings.package} belongs to no API; "
                     f"set its 'api' to one of: {', '.join(sorted(by_id)) or 'none'}"
                 )
-            sdk = load_sdk(sdk_settings, source.root)
+            try:
+                sdk = load_sdk(sdk_settings, source.root)
+            except Exception as exc:
+                log.debug("loading the SDK %s failed", sdk_settings.package, exc_info=True)
+                stage = f"loading the SDK {sdk_settings.package}"
+                api.findings.append(internal_finding(stage, exc, api.spec_path))
+                continue
             api.sdks.append(sdk)
             api.findings.extend(sdk.findings)
     for api in apis:
         if api.sdks and api.model is not None:
-            api.sdk_links = link_operations(api.model, api.sdks, api.spec_path, api.locate)
+            try:
+                api.sdk_links = link_operations(api.model, api.sdks, api.spec_path, api.locate)
+            except Exception as exc:
+                log.debug("linking %s to its SDKs failed", api.id, exc_info=True)
+                api.findings.append(
+                    internal_finding("linking operations to SDK methods", exc, api.spec_path)
+                )
+                continue
             api.findings.extend(api.sdk_links.findings)
 
 

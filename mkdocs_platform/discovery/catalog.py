@@ -87,6 +87,10 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _strings(value: Any) -> tuple[str, ...]:
     return (
         tuple(v.strip() for v in value if isinstance(v, str) and v.strip())
@@ -132,7 +136,27 @@ class _CatalogReader:
             )
             return
         for index, document in enumerate(documents):
+            self.read_document_guarded(rel, index, document)
+
+    def read_document_guarded(self, rel: str, index: int, document: LoadedFile) -> None:
+        """`read_document`, with a failure of the reader a finding: one entity must not take the
+        portal down."""
+        try:
             self.read_document(rel, index, document)
+        except Exception as exc:
+            log.debug("reading document %d of %s failed", index + 1, rel, exc_info=True)
+            line, _ = document.locator.locate([])
+            self.result.findings.append(
+                Finding(
+                    rule="platform-internal",
+                    severity="error",
+                    finding_class="tool",
+                    message=f"document {index + 1} could not be read: the catalog reader "
+                    f"failed ({type(exc).__name__}); the entity is left out",
+                    file=rel,
+                    line=line,
+                )
+            )
 
     def read_document(self, rel: str, index: int, document: LoadedFile) -> None:
         data = document.data
@@ -167,7 +191,7 @@ class _CatalogReader:
         spec = _mapping(data.get("spec"))
         links = tuple(
             (_text(link.get("title")) or _text(link.get("url")), _text(link.get("url")))
-            for link in (metadata.get("links") or [])
+            for link in _items(metadata.get("links"))
             if isinstance(link, dict) and _text(link.get("url"))
         )
         entity = CatalogEntity(
@@ -237,21 +261,30 @@ class _CatalogReader:
     def read_substitution(
         self, entity: CatalogEntity, target: str, catalog_path: Path, document: LoadedFile
     ) -> CatalogApi:
-        scheme = urllib.parse.urlsplit(target).scheme.lower()
+        try:
+            scheme = urllib.parse.urlsplit(target).scheme.lower()
+        except ValueError as exc:
+            return self.failed(
+                entity, f"the definition {target!r} is not a valid URL: {exc}", document
+            )
         if scheme in ("http", "https"):
             return self.read_url(entity, target, catalog_path, document)
         if scheme:
             return self.failed(
                 entity, f"the definition {target!r} uses the refused scheme '{scheme}'", document
             )
-        path = (catalog_path.parent / target).resolve()
+        try:
+            path = (catalog_path.parent / target).resolve()
+            is_file = path.is_file()
+        except (OSError, ValueError) as exc:
+            return self.failed(entity, f"the definition {target!r} cannot be read: {exc}", document)
         if not path.is_relative_to(self.source.root.resolve()):
             return self.failed(
                 entity,
                 f"the definition {target!r} is outside the source's checkout; it was not read",
                 document,
             )
-        if not path.is_file():
+        if not is_file:
             return self.failed(entity, f"the definition {target!r} does not exist", document)
         reading = read_spec(
             path,
@@ -270,7 +303,12 @@ class _CatalogReader:
     def read_url(
         self, entity: CatalogEntity, url: str, catalog_path: Path, document: LoadedFile
     ) -> CatalogApi:
-        host = (urllib.parse.urlsplit(url).hostname or "").lower()
+        try:
+            host = (urllib.parse.urlsplit(url).hostname or "").lower()
+        except ValueError as exc:
+            return self.failed(
+                entity, f"the definition {url!r} is not a valid URL: {exc}", document
+            )
         if host not in {h.lower() for h in self.settings.allow_hosts}:
             return self.failed(
                 entity,

@@ -6,6 +6,7 @@ JSON Schema values (with local `$ref`s) and are read through `openapi.schema`.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -16,10 +17,30 @@ HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "tra
 
 _SLUG_RUN = re.compile(r"[^a-z0-9]+")
 
+MAX_NAME_LENGTH = 120
+"""Longest slug or page folder name made from a spec's text: file systems refuse names past 255
+bytes, and a page's folder may get a prefix or a `-<n>` suffix."""
+
+_DIGEST_LENGTH = 10
+
+
+def bounded_name(name: str, full_text: str | None = None) -> str:
+    """`name` when at most `MAX_NAME_LENGTH` long; else its start and a short hash of `full_text`
+    (default: `name`), so that two long names stay distinct."""
+    if len(name) <= MAX_NAME_LENGTH:
+        return name
+    hashed = (full_text if full_text is not None else name).encode("utf-8", "surrogatepass")
+    digest = hashlib.sha256(hashed).hexdigest()[:_DIGEST_LENGTH]
+    return f"{name[: MAX_NAME_LENGTH - _DIGEST_LENGTH - 1].rstrip('-')}-{digest}"
+
 
 def slugify(text: str) -> str:
-    """Lowercase; every run of characters other than a-z and 0-9 becomes one '-'; trimmed."""
-    return _SLUG_RUN.sub("-", text.lower()).strip("-")
+    """Lowercase; every run of characters other than a-z and 0-9 becomes one '-'; trimmed.
+
+    A slug past `MAX_NAME_LENGTH` is cut and ends in a hash of the whole text, so that it can
+    name a file; shorter slugs (every ordinary name) are unchanged.
+    """
+    return bounded_name(_SLUG_RUN.sub("-", text.lower()).strip("-"), text)
 
 
 Tokens = tuple[str, ...]

@@ -230,7 +230,7 @@ def read_embedded(
     rel = container.relative_to(source_root).as_posix()
     reading: SpecReading | None
     try:
-        parsed = parse_document(container.with_suffix(".yaml"), raw)
+        parsed = parse_document(container.with_suffix(".yaml"), raw, max_size)
     except LoadError as exc:
         reading = unloadable(rel, exc, line_offset)
     else:

@@ -14,7 +14,7 @@ from typing import Any, Literal, Protocol
 
 from markupsafe import Markup
 
-from mkdocs_platform.models.api import Operation
+from mkdocs_platform.models.api import Operation, bounded_name
 from mkdocs_platform.models.sdk import (
     DocItem,
     DocSection,
@@ -98,7 +98,7 @@ def plan_sdk_pages(sdk: SdkModel, base_uri: str, split_over: int = DEFAULT_SPLIT
     for module in sdk.modules:
         pages.append(
             SdkPage(
-                f"{base_uri}/{module.path}/index.md",
+                f"{base_uri}/{bounded_name(module.path)}/index.md",
                 module.path,
                 "module",
                 module.path,
@@ -107,7 +107,9 @@ def plan_sdk_pages(sdk: SdkModel, base_uri: str, split_over: int = DEFAULT_SPLIT
         )
         if _split(module, split_over):
             pages.extend(
-                SdkPage(f"{base_uri}/{obj.path}/index.md", obj.path, "class", obj.path)
+                SdkPage(
+                    f"{base_uri}/{bounded_name(obj.path)}/index.md", obj.path, "class", obj.path
+                )
                 for obj in module.objects
                 if obj.kind == "class"
             )

@@ -14,6 +14,7 @@ from typing import Any, Literal, Protocol
 
 import orjson
 from markupsafe import Markup, escape
+from mkdocs.plugins import get_plugin_logger
 
 from mkdocs_platform.models import SEVERITY_ORDER, ApiEntry, Finding, Portal
 from mkdocs_platform.render.charts import badge_json_for, badge_svg_for
@@ -27,6 +28,11 @@ from mkdocs_platform.sources import file_links
 PageKind = Literal[
     "catalog", "dashboard", "overview", "tag", "operation", "models", "webhooks", "scorecard", "sdk"
 ]
+
+log = get_plugin_logger(__name__)
+
+INTERNAL_RULE = "platform-internal"
+"""The rule of a finding that says rendering failed on one API."""
 
 CSS_NAME = "platform.css"
 JS_NAME = "platform.js"
@@ -182,9 +188,16 @@ class PortalRenderer:
         self.portal = portal
         self.output = portal.settings.output
         self.apis = {api.id: api for api in portal.apis}
-        self.api_pages = {
-            api.id: ApiPages.plan(api, self.output, portal.settings.pages) for api in portal.apis
-        }
+        self.api_pages = {api.id: self._plan_pages(api) for api in portal.apis}
+
+    def _plan_pages(self, api: ApiEntry) -> ApiPages:
+        try:
+            return ApiPages.plan(api, self.output, self.portal.settings.pages)
+        except Exception as exc:
+            # The API keeps its overview, which shows why its other pages are missing.
+            log.debug("planning the pages of %s failed", api.id, exc_info=True)
+            api.findings.append(_internal_finding(api, "planning the API's pages", exc))
+            return ApiPages(api=api, base=f"{self.output}/{api.id}", split="tag")
 
     def api_uri(self, api_id: str) -> str:
         return f"{self.output}/{api_id}/index.md"
@@ -235,14 +248,55 @@ class PortalRenderer:
         if api.scorecard is not None:
             add(layout.scorecard_uri, "Scorecard", "scorecard")
             node.children.append(NavNode(title="Scorecard", src_uri=layout.scorecard_uri))
-        if api.document is not None:
-            files.append(SiteFile(f"{layout.base}/openapi.json", _document_bytes(api)))
+        download = self._download(api)
+        if download is not None:
+            files.append(SiteFile(f"{layout.base}/openapi.json", lambda: download))
         card = api.scorecard
         if card is not None:
             files.append(SiteFile(f"{layout.base}/badge.svg", lambda: badge_svg_for(card).encode()))
             files.append(
                 SiteFile(f"{layout.base}/badge.json", lambda: badge_json_for(card).encode())
             )
+        return node
+
+    def _download(self, api: ApiEntry) -> bytes | None:
+        """The bytes of the API's `openapi.json`; None (and a finding) past `max_spec_size`."""
+        if api.document is None:
+            return None
+        content = _document_bytes(api)
+        limit = self.portal.settings.max_spec_size
+        if len(content) <= limit:
+            return content
+        api.findings.append(
+            Finding(
+                rule="oas-download-size",
+                severity="warn",
+                finding_class="tool",
+                message=f"the spec as loaded is {len(content):,} bytes, over max_spec_size "
+                f"({limit:,} bytes); openapi.json is not offered for download",
+                file=api.spec_path,
+                line=1,
+                pointer="#",
+            )
+        )
+        return None
+
+    def _api_plan_guarded(
+        self, api: ApiEntry, pages: list[PagePlan], files: list[SiteFile]
+    ) -> NavNode:
+        api_pages: list[PagePlan] = []
+        api_files: list[SiteFile] = []
+        try:
+            node = self._api_plan(api, api_pages, api_files)
+        except Exception as exc:
+            log.debug("planning the site of %s failed", api.id, exc_info=True)
+            api.findings.append(_internal_finding(api, "planning the API's pages", exc))
+            uri = self.api_uri(api.id)
+            api_pages = [PagePlan(uri, api.title or api.id, "overview", api.id)]
+            api_files = []
+            node = NavNode(title=api.title or api.id, src_uri=uri)
+        pages.extend(api_pages)
+        files.extend(api_files)
         return node
 
     def plan(self) -> PortalSite:
@@ -253,7 +307,7 @@ class PortalRenderer:
         if any(api.scorecard is not None for api in self.portal.apis):
             pages.append(PagePlan(src_uri=self.dashboard_uri, title="Dashboard", kind="dashboard"))
             nav.children.append(NavNode(title="Dashboard", src_uri=self.dashboard_uri))
-        nav.children.extend(self._api_plan(api, pages, files) for api in self.portal.apis)
+        nav.children.extend(self._api_plan_guarded(api, pages, files) for api in self.portal.apis)
         css_uri = f"{self.output}/assets/{CSS_NAME}"
         js_uri = f"{self.output}/assets/{JS_NAME}"
         files.append(SiteFile(dest_uri=css_uri, content=lambda: _asset_bytes(CSS_NAME)))
@@ -271,6 +325,37 @@ class PortalRenderer:
         return sorted(groups.items(), key=lambda item: (item[0] == "", item[0].lower()))
 
     def render(self, plan: PagePlan, links: LinkResolver) -> RenderedPage:
+        """The page's HTML; a page whose rendering fails says so, with the finding, instead of
+        failing the build."""
+        try:
+            return self._render(plan, links)
+        except Exception as exc:
+            log.debug("rendering %s failed", plan.src_uri, exc_info=True)
+            return self._failed_page(plan, exc)
+
+    def _failed_page(self, plan: PagePlan, exc: Exception) -> RenderedPage:
+        api = self.apis.get(plan.api_id or "")
+        finding = Finding(
+            rule=INTERNAL_RULE,
+            severity="error",
+            finding_class="tool",
+            message=f"rendering the page '{plain_title(plan.title)}' failed "
+            f"({type(exc).__name__}: {str(exc)[:200]})",
+            file=api.spec_path if api is not None else None,
+            line=1 if api is not None else None,
+        )
+        if api is not None:
+            api.findings.append(finding)
+        log.info("%s: %s", plan.src_uri, finding.message)
+        toc = PageToc()
+        heading = toc.heading(1, "page-failed", plain_title(plan.title))
+        html = Markup(
+            '{}<div class="admonition failure"><p class="admonition-title">This page could not '
+            "be rendered</p><p>{}</p><p><code>{}</code></p></div>"
+        ).format(heading, finding.message, f"{finding.rule} {finding.location()}")
+        return RenderedPage(html=html, toc=toc.entries, title=plain_title(plan.title))
+
+    def _render(self, plan: PagePlan, links: LinkResolver) -> RenderedPage:
         toc = PageToc()
         context: dict[str, Any] = {
             "portal": self.portal,
@@ -316,14 +401,23 @@ class PortalRenderer:
         return RenderedPage(html=Markup(html), toc=toc.entries, title=plain_title(plan.title))  # noqa: S704 - autoescaped template
 
 
-def _document_bytes(api: ApiEntry) -> Callable[[], bytes]:
-    def produce() -> bytes:
-        try:
-            return orjson.dumps(api.document)
-        except (TypeError, orjson.JSONEncodeError):
-            return json.dumps(api.document, default=str).encode()
+def _document_bytes(api: ApiEntry) -> bytes:
+    try:
+        return orjson.dumps(api.document)
+    except (TypeError, orjson.JSONEncodeError):
+        # Integers past 64 bits, which orjson refuses to write.
+        return json.dumps(api.document, default=str).encode()
 
-    return produce
+
+def _internal_finding(api: ApiEntry, stage: str, exc: Exception) -> Finding:
+    return Finding(
+        rule=INTERNAL_RULE,
+        severity="error",
+        finding_class="tool",
+        message=f"{stage} failed ({type(exc).__name__}: {str(exc)[:200]})",
+        file=api.spec_path,
+        line=1,
+    )
 
 
 def _asset_bytes(name: str) -> bytes:

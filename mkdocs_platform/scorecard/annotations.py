@@ -22,6 +22,7 @@ from mkdocs_platform.models.scorecard import (
     WAIVER_RULES,
     Scorecard,
 )
+from mkdocs_platform.openapi.loader import safe_text
 from mkdocs_platform.scorecard.locations import repository_path
 
 COMMANDS: dict[str, str] = {"error": "error", "warn": "warning", "info": "notice"}
@@ -121,6 +122,6 @@ def print_annotations(
     lines = annotations(scorecards, min_severity, cap, prefixes=prefixes)
     out = stream if stream is not None else sys.stdout
     for line in lines:
-        out.write(line + "\n")
+        out.write(safe_text(line) + "\n")
     out.flush()
     return len(lines)

@@ -122,6 +122,29 @@ def score_api(
     )
 
 
+def _score_guarded(
+    api: ApiEntry, settings: ScorecardSettings, moment: datetime, waivers: WaiverSet | None
+) -> Scorecard:
+    """`score_api`; when scoring fails, the API is scored as unloadable, with a finding saying
+    why: one API must not take the portal down."""
+    try:
+        return score_api(api, settings, now=moment, waivers=waivers)
+    except Exception as exc:
+        log.debug("scoring %s failed", api.id, exc_info=True)
+        crash = Finding(
+            rule="platform-internal",
+            severity="error",
+            finding_class="tool",
+            message=f"scoring the API failed ({type(exc).__name__}: {str(exc)[:200]}); "
+            "it is scored as unloadable",
+            file=api.spec_path,
+            line=1,
+        )
+        api.findings.append(crash)
+        unscored = dataclasses.replace(api, model=None, findings=[*api.findings])
+        return score_api(unscored, settings, now=moment, waivers=waivers)
+
+
 def _check_score(rule: EffectiveRule, **counts: Any) -> CheckScore:
     """A check's score: its rule's settings and the counts it gave."""
     spec = rule.spec
@@ -192,7 +215,7 @@ def score_apis(
     moment = now or datetime.now(timezone.utc)
     waivers = load_waivers(settings.waivers) if settings.waivers is not None else None
     apis = list(apis)
-    cards = [score_api(api, settings, now=moment, waivers=waivers) for api in apis]
+    cards = [_score_guarded(api, settings, moment, waivers) for api in apis]
     if waivers is not None and complete:
         unknown = waivers.unknown_apis(api.id for api in apis)
         if unknown:

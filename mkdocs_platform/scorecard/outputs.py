@@ -8,6 +8,7 @@ from typing import Literal, TextIO
 
 from mkdocs_platform.models import Portal
 from mkdocs_platform.models.scorecard import Scorecard
+from mkdocs_platform.openapi.loader import safe_text
 from mkdocs_platform.scorecard.annotations import print_annotations
 from mkdocs_platform.scorecard.junit import build_junit, dumps_junit
 from mkdocs_platform.scorecard.locations import source_prefixes
@@ -25,16 +26,22 @@ def portal_scorecards(portal: Portal) -> list[Scorecard]:
 
 
 def report_text(portal: Portal, report_format: ReportFormat) -> str:
-    """The report of a scored portal: `scorecards.json`, SARIF 2.1.0 or JUnit XML."""
+    """The report of a scored portal: `scorecards.json`, SARIF 2.1.0 or JUnit XML.
+
+    Always text that UTF-8 can encode: loaded text is made safe, but SDK docstrings and
+    messages that quote them come from elsewhere, and a report must never fail to be written.
+    """
     scorecards = portal_scorecards(portal)
     if report_format == "json":
-        return dumps_report(build_report(scorecards))
-    if report_format == "sarif":
+        text = dumps_report(build_report(scorecards))
+    elif report_format == "sarif":
         sarif = build_sarif(
             scorecards, prefixes=source_prefixes(portal.apis), extra=portal.findings
         )
-        return dumps_sarif(sarif)
-    return dumps_junit(build_junit(scorecards, portal.settings.scorecard))
+        text = dumps_sarif(sarif)
+    else:
+        text = dumps_junit(build_junit(scorecards, portal.settings.scorecard))
+    return safe_text(text)
 
 
 def write_reports(portal: Portal, site_dir: Path) -> list[Path]:

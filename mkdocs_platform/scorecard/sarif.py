@@ -25,6 +25,7 @@ from typing import Any
 from mkdocs_platform.models import Finding
 from mkdocs_platform.models.pointers import from_pointer
 from mkdocs_platform.models.scorecard import WAIVER_RULES, Scorecard, WaivedFinding
+from mkdocs_platform.openapi.loader import safe_text
 from mkdocs_platform.scorecard.locations import repository_path
 from mkdocs_platform.scorecard.report import TOOL, package_version, write_atomic
 from mkdocs_platform.scorecard.rules import all_rules
@@ -50,6 +51,23 @@ STAGE_RULES: dict[str, tuple[str, str, str | None]] = {
             "checked. Fix the syntax error at the line given, or the file's encoding or size."
         ),
         "correctness",
+    ),
+    "platform-internal": (
+        "The portal could process the API",
+        (
+            "A stage of mkdocs-platform failed on this API, so what it would have given is "
+            "missing; the rest of the portal was built. The message names the stage and the "
+            "error: report it with the spec that causes it."
+        ),
+        None,
+    ),
+    "oas-download-size": (
+        "The spec can be offered for download",
+        (
+            "The spec as loaded, with its external $refs bundled in, is larger than "
+            "max_spec_size, so openapi.json was not written. Split the spec or raise the limit."
+        ),
+        None,
     ),
     "catalog": (
         "Catalog files are well formed",
@@ -158,11 +176,12 @@ def _all_findings(card: Scorecard) -> Iterator[Finding]:
 
 
 def _fingerprint(parts: Sequence[str]) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    # surrogatepass: a fingerprint is computed from any text, even text UTF-8 cannot encode.
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _uri(path: str) -> str:
-    return urllib.parse.quote(path, safe="/")
+    return urllib.parse.quote(safe_text(path), safe="/")
 
 
 def _location(finding: Finding, path: str | None) -> dict[str, Any] | None:

@@ -66,7 +66,13 @@ def check_url(url: str) -> None:
         )
     if "::" in url.split("/", 1)[0]:
         raise GitError("git remote helpers (`transport::address`) are refused")
-    scheme = urllib.parse.urlsplit(url).scheme.lower()
+    try:
+        parts = urllib.parse.urlsplit(url)
+        # Reading the port checks it: what URL parsing refuses here, every later use would too.
+        _ = parts.hostname, parts.port
+    except ValueError as exc:
+        raise GitError(f"the git URL cannot be parsed: {exc}") from None
+    scheme = parts.scheme.lower()
     if scheme in ("https", "ssh", "file"):
         return
     if not scheme and _SCP_LIKE.match(url):

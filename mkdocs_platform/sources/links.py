@@ -23,7 +23,11 @@ class LinkTemplates:
 
 def web_base(git_url: str) -> tuple[str, str] | None:
     """(host, `https://host/owner/repo`) for a git URL whose host serves a web UI."""
-    parsed = urllib.parse.urlsplit(git_url)
+    try:
+        parsed = urllib.parse.urlsplit(git_url)
+        _ = parsed.hostname, parsed.port
+    except ValueError:
+        return None
     if parsed.scheme in ("https", "http", "ssh") and parsed.hostname:
         host, path = parsed.hostname, parsed.path
     else:
