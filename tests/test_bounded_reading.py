@@ -272,3 +272,100 @@ def test_build_keeps_the_good_api_beside_hostile_refs(tmp_path):
     assert not errors, errors
     pages = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "site/site").rglob("*.html"))
     assert "Goodpets" in pages
+
+
+# -- the validation cache -------------------------------------------------------------------
+
+
+def _invalid_spec(title: str) -> dict[str, Any]:
+    spec = minimal_spec(title)
+    del spec["info"]["version"]  # a structure finding from the validator
+    return spec
+
+
+def _sign(user_cache: Path, entry: dict[str, Any]) -> dict[str, Any]:
+    """`entry` signed as the program signs it, with the user's own key."""
+    import hashlib
+    import hmac
+
+    from mkdocs_platform.openapi.validation_cache import KEY_FILE
+
+    secret = (user_cache / "mkdocs-platform" / KEY_FILE).read_bytes()
+    body = json.dumps([entry["format"], entry["key"], entry["findings"]], sort_keys=True)
+    return {**entry, "signature": hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()}
+
+
+def _plant(kind: str, entry_path: Path, other_entry: Path, user_cache: Path) -> None:
+    entry = json.loads(entry_path.read_text())
+    if kind == "empty list":
+        entry_path.write_text("[]")
+    elif kind == "truncated":
+        text = entry_path.read_text()
+        entry_path.write_text(text[: len(text) // 2])
+    elif kind == "another key":
+        entry_path.write_text(other_entry.read_text())
+    elif kind == "wrong signature":
+        entry_path.write_text(json.dumps({**entry, "findings": []}))
+    elif kind == "newer format":
+        entry_path.write_text(
+            json.dumps(_sign(user_cache, {**entry, "format": 99, "findings": []}))
+        )
+    elif kind == "named pipe":
+        entry_path.unlink()
+        os.mkfifo(entry_path)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    ["empty list", "truncated", "another key", "wrong signature", "newer format", "named pipe"],
+)
+def test_planted_cache_entry_never_removes_a_finding(tmp_path, monkeypatch, kind):
+    from mkdocs_platform.openapi import read_spec
+
+    if kind == "named pipe" and not hasattr(os, "mkfifo"):
+        pytest.skip("named pipes are POSIX")
+    user_cache = tmp_path / "user"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(user_cache))
+    repo = write_files(
+        tmp_path / "repo",
+        {"bad/openapi.yaml": _invalid_spec("Bad"), "good/openapi.yaml": minimal_spec("Good")},
+    )
+    store = tmp_path / "cache"
+
+    def structure(name: str) -> list[str]:
+        reading = read_spec(repo / name / "openapi.yaml", repo, 10**6, validation_dir=store)
+        assert reading is not None
+        return [f.message for f in reading.findings if f.finding_class == "structure"]
+
+    expected = structure("bad")
+    assert expected
+    bad_entry = next(p for p in store.rglob("*.json") if "version" in p.read_text())
+    assert structure("good") == []
+    good_entry = next(p for p in store.rglob("*.json") if p != bad_entry)
+    _plant(kind, bad_entry, good_entry, user_cache)
+    done = threading.Event()
+    found: list[list[str]] = []
+
+    def read() -> None:
+        found.append(structure("bad"))
+        done.set()
+
+    threading.Thread(target=read, daemon=True).start()
+    assert done.wait(CHECK_TIMEOUT), "reading the cache hung"
+    assert found == [expected]
+    # The entry was written anew, and answers the next reading.
+    assert json.loads(bad_entry.read_text())["findings"]
+    assert structure("bad") == expected
+
+
+def test_check_keeps_its_cache_in_the_user_cache_folder(tmp_path):
+    write_files(tmp_path / "api", {"openapi.yaml": _invalid_spec("Bad")})
+    _, first, _ = run_check(tmp_path, "api")
+    entries = list((tmp_path / "user-cache" / "mkdocs-platform" / "validation").rglob("*.json"))
+    assert len(entries) == 1
+    assert not (tmp_path / ".cache").exists()
+    assert not list((tmp_path / "api").rglob("*.json"))
+    entries[0].write_text("[]")
+    _, second, _ = run_check(tmp_path, "api")
+    assert second["apis"][0]["findings"] == first["apis"][0]["findings"]
+    assert any(f["class"] == "structure" for f in second["apis"][0]["findings"])
