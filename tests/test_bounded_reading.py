@@ -369,3 +369,79 @@ def test_check_keeps_its_cache_in_the_user_cache_folder(tmp_path):
     _, second, _ = run_check(tmp_path, "api")
     assert second["apis"][0]["findings"] == first["apis"][0]["findings"]
     assert any(f["class"] == "structure" for f in second["apis"][0]["findings"])
+
+
+# -- patterns that backtrack ----------------------------------------------------------------
+
+EVIL = "^(a+)+$"
+"""Exponential in Python's `re` on `'a' * n + '!'`."""
+EVIL_TEXT = "a" * 40 + "!"
+
+
+def _pattern_spec(pattern: str, text: str, version: str = "3.0.3") -> dict[str, Any]:
+    spec = minimal_spec("Patterns", version)
+    name = {"type": "string", "pattern": pattern, "example": text, "default": text}
+    keyed = {
+        "type": "object",
+        "patternProperties": {pattern: {"type": "string"}},
+        "additionalProperties": False,
+        "example": {text: "x"},
+    }
+    spec["components"] = {"schemas": {"Name": name, "Keyed": keyed}}
+    spec["paths"]["/pets"]["get"]["parameters"] = [
+        {"name": "name", "in": "query", "schema": {"$ref": "#/components/schemas/Name"}}
+    ]
+    return spec
+
+
+@pytest.mark.parametrize("version", ["3.0.3", "3.1.0"])
+def test_pattern_that_backtracks_is_checked_in_bounded_time(tmp_path, version):
+    write_files(tmp_path / "api", {"openapi.yaml": _pattern_spec(EVIL, EVIL_TEXT, version)})
+    _, report, _ = run_check(tmp_path, "api")
+    (api,) = report["apis"]
+    messages = [f["message"] for f in api["findings"]]
+    # The default is the validator's finding, the example the scorecard's: both say it fails.
+    assert any("default value does not match" in m and "does not match" in m for m in messages)
+    assert any(
+        f["rule"] == "oas-examples-valid" and EVIL_TEXT in f["message"] for f in api["findings"]
+    )
+
+
+def test_pattern_past_the_backtracking_limit_is_a_finding_that_says_so(tmp_path):
+    # A backreference: only a backtracking engine runs it, here with a limit.
+    hostile = r"^(?=a)(a|aa)+\1$"
+    write_files(tmp_path / "api", {"openapi.yaml": _pattern_spec(hostile, "a" * 60 + "!")})
+    _, report, _ = run_check(tmp_path, "api")
+    (api,) = report["apis"]
+    unchecked = [f for f in api["findings"] if "cannot be checked" in f["message"]]
+    assert unchecked
+    assert all(f["file"] == "openapi.yaml" and f["line"] for f in unchecked)
+    assert any(f["class"] == "example" for f in unchecked)
+
+
+def test_bounded_matching_agrees_with_python_on_ordinary_patterns():
+    import re
+
+    from mkdocs_platform.openapi.patterns import pattern_matches
+
+    cases = [
+        ("^[a-z]+$", "pets"),
+        ("^[a-z]+$", "Pets"),
+        (r"^\d{3}-\d{4}$", "555-1234"),
+        (r"^\d{3}-\d{4}$", "5551234"),
+        ("pet", "carpet"),
+        ("^(a|b)*c$", "ababab"),
+        (EVIL, "a" * 30),
+    ]
+    for pattern, text in cases:
+        assert pattern_matches(pattern, text) is bool(re.search(pattern, text)), (pattern, text)
+    assert pattern_matches(EVIL, EVIL_TEXT) is False
+
+
+def test_sample_of_a_pattern_with_a_huge_repeat_is_not_made():
+    from mkdocs_platform.openapi.examples import pattern_example
+
+    assert pattern_example("^a{1000000000}$") is None
+    assert pattern_example("^(?:(?:ab){100000}){100000}$") is None
+    assert pattern_example("^[a-z]{3}$") == "aaa"
+    assert pattern_example(EVIL) == "a"
