@@ -126,8 +126,11 @@ def test_ref_to_a_huge_file_is_neither_loaded_nor_hashed(tmp_path):
         "NO_MKDOCS_2_WARNING": "1",
         "XDG_CACHE_HOME": str(tmp_path / "user-cache"),
     }
+    # With a config, the validation cache is on (in the project): the spec's files are hashed.
+    plugin = {"sources": [{"name": "api", "path": "api"}]}
+    write_files(tmp_path, {"mkdocs.yml": {"site_name": "x", "plugins": [{"platform": plugin}]}})
     result = subprocess.run(
-        [sys.executable, "-c", code, "check", "api", "--format", "json"],
+        [sys.executable, "-c", code, "check", "--config", "mkdocs.yml", "--format", "json"],
         cwd=tmp_path,
         env=environment,
         capture_output=True,
