@@ -26,6 +26,7 @@ from mkdocs_platform.errors import PlatformError, UsageError
 from mkdocs_platform.models import Portal, PortalSettings, SourceSettings, SpecSelector
 from mkdocs_platform.models.api import slugify
 from mkdocs_platform.models.scorecard import LEVELS, GateResult, Scorecard
+from mkdocs_platform.openapi.validation_cache import user_cache_dir
 from mkdocs_platform.portal import read_portal, score_portal
 from mkdocs_platform.scorecard.outputs import (
     REPORT_FORMATS,
@@ -185,8 +186,8 @@ def check_settings(
     if args.config is not None:
         settings = read_config_file(args.config)
     else:
-        # A check writes nothing beside the report: no validation cache in the current folder.
-        settings = PortalSettings(sources=(), cache=False)
+        # A check writes nothing beside the report: its cache lives in the user's cache folder.
+        settings = PortalSettings(sources=(), cache_dir=user_cache_dir())
     if sources:
         settings = dataclasses.replace(settings, sources=tuple(sources))
     gates: dict[str, Any] = {

@@ -20,6 +20,14 @@ from .conftest import minimal_spec, write_files
 FIXTURES = Path(__file__).parent / "fixtures" / "scorecard"
 
 
+@pytest.fixture(autouse=True)
+def user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's cache folder, where a check keeps its validation cache: here, a temporary one."""
+    folder = tmp_path / "user-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def good_repo(tmp_path: Path) -> Path:
     """A service repository whose only spec passes every check."""

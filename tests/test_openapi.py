@@ -445,9 +445,14 @@ def test_reading_cache_reuses_until_a_file_changes(tmp_path):
     ]["schema"] == {"type": "string"}
 
 
-def test_validation_findings_are_kept_on_disk_until_a_file_changes(tmp_path):
+def test_validation_findings_are_kept_on_disk_until_a_file_changes(tmp_path, monkeypatch):
+    import hashlib
+    import hmac
     import json as json_module
 
+    from mkdocs_platform.openapi.validation_cache import FORMAT, KEY_FILE
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user"))
     spec = minimal_spec()
     spec["paths"]["/pets"]["get"]["parameters"] = [
         {"name": "limit", "in": "query", "schema": {"type": "integer", "default": "ten"}}
@@ -456,13 +461,21 @@ def test_validation_findings_are_kept_on_disk_until_a_file_changes(tmp_path):
     store = tmp_path / "cache"
     first = read_spec(tmp_path / "repo/openapi.yaml", tmp_path / "repo", BIG, validation_dir=store)
     (stored,) = list(store.rglob("*.json"))
-    assert [f["pointer"] for f in json_module.loads(stored.read_text())] == [
-        first.findings[0].pointer
-    ]
-    # A second reading answers from the cache: an entry edited by hand shows through.
-    edited = json_module.loads(stored.read_text())
-    edited[0]["message"] = "from the cache"
-    stored.write_text(json_module.dumps(edited))
+    entry = json_module.loads(stored.read_text())
+    assert entry["format"] == FORMAT
+    assert entry["key"] == stored.stem
+    assert [f["pointer"] for f in entry["findings"]] == [first.findings[0].pointer]
+    # An entry changed by hand is not trusted: the validator runs again.
+    entry["findings"][0]["message"] = "from the cache"
+    stored.write_text(json_module.dumps(entry))
+    again = read_spec(tmp_path / "repo/openapi.yaml", tmp_path / "repo", BIG, validation_dir=store)
+    assert again.findings[0].message.startswith("the default value does not match")
+    # Signed with the user's own key, the same change shows through: the cache answered.
+    entry["findings"][0]["message"] = "from the cache"
+    secret = (tmp_path / "user/mkdocs-platform" / KEY_FILE).read_bytes()
+    body = json_module.dumps([FORMAT, entry["key"], entry["findings"]], sort_keys=True)
+    entry["signature"] = hmac.new(secret, body.encode(), hashlib.sha256).hexdigest()
+    stored.write_text(json_module.dumps(entry))
     second = read_spec(tmp_path / "repo/openapi.yaml", tmp_path / "repo", BIG, validation_dir=store)
     assert [f.message for f in second.findings] == ["from the cache"]
     # Any change to the spec's bytes is another key: the validator runs again.

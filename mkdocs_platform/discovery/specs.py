@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 
 import pathspec
@@ -39,9 +40,31 @@ def _is_virtualenv(path: Path) -> bool:
     return (path / "pyvenv.cfg").is_file()
 
 
+def _readable_file(path: Path, real_root: Path) -> bool:
+    """Whether `path` is a regular file, or a symlink to one inside `real_root`.
+
+    A symlink out of the checkout would publish a file of the machine that builds the site;
+    a pipe or a device would block or never end.
+    """
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISREG(mode):
+            return True
+        if not stat.S_ISLNK(mode):
+            return False
+        target = path.resolve(strict=True)
+        return target.is_relative_to(real_root) and stat.S_ISREG(target.stat().st_mode)
+    except (OSError, ValueError, RuntimeError):
+        return False
+
+
 def walk_files(source: Source) -> list[str]:
-    """Every file of the source not excluded, as sorted paths relative to its root."""
+    """Every file of the source not excluded, as sorted paths relative to its root.
+
+    Only regular files are listed, and symlinks only when they lead to one inside the source.
+    """
     root = source.root
+    real_root = root.resolve()
     excluded = pathspec.GitIgnoreSpec.from_lines(source.settings.exclude)
     result: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
@@ -57,17 +80,18 @@ def walk_files(source: Source) -> list[str]:
         )
         for name in filenames:
             rel = prefix + name
-            if not excluded.match_file(rel):
+            if not excluded.match_file(rel) and _readable_file(base / name, real_root):
                 result.append(rel)
     result.sort()
     return result
 
 
 def _inside(root: Path, path: Path) -> bool:
-    """Whether `path`, symlinks resolved, is a file inside `root`."""
+    """Whether `path`, symlinks resolved, is a regular file inside `root`."""
     try:
-        return path.is_file() and path.resolve().is_relative_to(root.resolve())
-    except OSError:
+        resolved = path.resolve(strict=True)
+        return resolved.is_relative_to(root.resolve()) and stat.S_ISREG(resolved.stat().st_mode)
+    except (OSError, ValueError, RuntimeError):
         return False
 
 

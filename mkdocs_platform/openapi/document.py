@@ -8,9 +8,7 @@ reported in the file a person has to edit.
 
 from __future__ import annotations
 
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,12 +17,27 @@ import orjson
 
 from mkdocs_platform.models import Finding, FindingClass, Severity
 from mkdocs_platform.models.pointers import from_pointer, list_index, to_pointer
-from mkdocs_platform.openapi.loader import LoadedFile, LoadError, load_file, parse_document
+from mkdocs_platform.openapi.fetch import (
+    FETCH_TIMEOUT,
+    FetchError,
+    fetch_url,
+    read_regular_file,
+)
+from mkdocs_platform.openapi.loader import LoadedFile, LoadError, parse_document
+
+__all__ = ["FETCH_TIMEOUT", "SpecDocument", "bundle_spec", "is_missing", "resolve_tokens"]
 
 _MISSING = object()
 
-FETCH_TIMEOUT = 15
-"""Seconds to wait for a `$ref` URL on an allowed host."""
+_SHOWN_REF = 200
+"""Characters of a `$ref` quoted in a message."""
+
+
+def shown(text: str) -> str:
+    """`text` as a message may quote it: printable, encodable, and short."""
+    safe = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    safe = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in safe)
+    return safe if len(safe) <= _SHOWN_REF else safe[:_SHOWN_REF] + "…"
 
 
 def resolve_tokens(data: Any, tokens: list[str] | tuple[str, ...]) -> Any:
@@ -71,6 +84,8 @@ class SpecDocument:
     """How many `$ref`s did not resolve."""
     files: list[Path] = field(default_factory=list)
     """Every local file read for this spec (the spec and the files its `$ref`s name)."""
+    max_size: int = 0
+    """The largest file, in bytes, the spec's files may be (0: no files besides the spec)."""
 
     def physical_tokens(self, logical: list[str] | tuple[str, ...]) -> list[str]:
         """Follow local `$ref`s met along `logical`, giving the place the value is written."""
@@ -168,44 +183,32 @@ class _Bundler:
         if key.startswith(("http://", "https://")):
             loaded = self.fetch(key, at)
         else:
-            try:
-                loaded = load_file(Path(key), self.max_size)
-            except LoadError as exc:
-                rel = self.doc.rel(Path(key))
-                where = f" (line {exc.line})" if exc.line else ""
-                self.ref_finding(f"the $ref target {rel} cannot be loaded{where}: {exc}", at)
+            loaded = self.read_local(Path(key), at)
         self.files[key] = loaded
         return loaded
 
-    def fetch(self, url: str, at: tuple[str, ...]) -> LoadedFile | None:
-        host = (urllib.parse.urlsplit(url).hostname or "").lower()
-        if host not in self.allow_hosts:
-            self.ref_finding(
-                f"the $ref {url} is on host '{host}', which is not in allow_hosts; "
-                "nothing was fetched",
-                at,
-            )
-            return None
+    def read_local(self, path: Path, at: tuple[str, ...]) -> LoadedFile | None:
+        rel = shown(self.doc.rel(path))
         try:
-            with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT) as response:  # noqa: S310
-                final = (urllib.parse.urlsplit(response.geturl()).hostname or "").lower()
-                raw = response.read(self.max_size + 1) if final in self.allow_hosts else b""
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            self.ref_finding(f"the $ref {url} could not be fetched: {exc}", at)
-            return None
-        if final not in self.allow_hosts:
-            # A redirect must not carry the fetch to a host the user did not allow.
-            self.ref_finding(
-                f"the $ref {url} redirects to '{final}', which is not in allow_hosts", at
-            )
-            return None
-        if len(raw) > self.max_size:
-            self.ref_finding(f"the $ref {url} is larger than max_spec_size", at)
+            raw = read_regular_file(path, self.max_size, self.doc.source_root)
+            return parse_document(path, raw)
+        except FetchError as exc:
+            self.ref_finding(f"the $ref target {rel} cannot be loaded: {exc.message}", at)
+        except LoadError as exc:
+            where = f" (line {exc.line})" if exc.line else ""
+            self.ref_finding(f"the $ref target {rel} cannot be loaded{where}: {exc}", at)
+        return None
+
+    def fetch(self, url: str, at: tuple[str, ...]) -> LoadedFile | None:
+        try:
+            raw = fetch_url(url, tuple(self.allow_hosts), self.max_size)
+        except FetchError as exc:
+            self.ref_finding(f"the $ref {shown(url)} was not fetched: {exc.message}", at)
             return None
         try:
             return parse_document(Path(urllib.parse.urlsplit(url).path or "ref"), raw)
-        except LoadError as exc:
-            self.ref_finding(f"the $ref {url} cannot be loaded: {exc}", at)
+        except (LoadError, ValueError) as exc:
+            self.ref_finding(f"the $ref {shown(url)} cannot be loaded: {exc}", at)
             return None
 
     def target(self, ref: str, current: LoadedFile, at: tuple[str, ...]) -> tuple[str, str] | None:
@@ -214,6 +217,14 @@ class _Bundler:
         The pointer is given in one spelling (`to_pointer` of the decoded tokens), so that
         `#/a%20b` and `#/a b` name the same place and it is inlined once.
         """
+        try:
+            return self._target(ref, current, at)
+        except (ValueError, OSError, RuntimeError) as exc:
+            # A malformed URL, a NUL or a lone surrogate in a path: the spec's mistake.
+            self.ref_finding(f"the $ref {shown(ref)} is not a usable reference: {exc}", at)
+            return None
+
+    def _target(self, ref: str, current: LoadedFile, at: tuple[str, ...]) -> tuple[str, str] | None:
         location, _, fragment = ref.partition("#")
         pointer = to_pointer(from_pointer(fragment))
         if not location:
@@ -226,12 +237,15 @@ class _Bundler:
             return location, pointer
         if parsed.scheme:
             self.ref_finding(
-                f"the $ref {ref} uses the scheme '{parsed.scheme}', which is refused", at
+                f"the $ref {shown(ref)} uses the scheme '{shown(parsed.scheme)}', which is refused",
+                at,
             )
             return None
         path = (current.path.parent / urllib.parse.unquote(location)).resolve()
         if not path.is_relative_to(self.doc.source_root.resolve()):
-            self.ref_finding(f"the $ref {ref} leaves the source's checkout; it was not read", at)
+            self.ref_finding(
+                f"the $ref {shown(ref)} leaves the source's checkout; it was not read", at
+            )
             return None
         return str(path), pointer
 
@@ -274,7 +288,7 @@ class _Bundler:
         tokens = from_pointer(pointer)
         fragment = resolve_tokens(loaded.data, tokens)
         if fragment is _MISSING:
-            self.ref_finding(f"the $ref {ref} does not resolve", at)
+            self.ref_finding(f"the $ref {shown(ref)} does not resolve", at)
             return node
         self.inlined[target] = at
         self.doc.origins.append(_Origin(at, loaded, tuple(tokens)))
@@ -285,7 +299,7 @@ class _Bundler:
     def check_local_refs(self) -> None:
         for at, ref in self.local_refs:
             if resolve_tokens(self.doc.data, from_pointer(ref)) is _MISSING:
-                self.ref_finding(f"the $ref {ref} does not resolve", at)
+                self.ref_finding(f"the $ref {shown(ref)} does not resolve", at)
 
 
 def bundle_spec(
@@ -293,6 +307,7 @@ def bundle_spec(
 ) -> SpecDocument:
     """Bundle a loaded spec with the files its `$ref`s name, checking every `$ref`."""
     bundler = _Bundler(root, source_root, max_size, allow_hosts)
+    bundler.doc.max_size = max_size
     try:
         bundler.doc.data = bundler.walk(root.data, root, ())
     except RecursionError:

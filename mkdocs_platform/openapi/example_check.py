@@ -22,6 +22,7 @@ from referencing.jsonschema import DRAFT4, DRAFT202012
 from mkdocs_platform.models.api import ApiModel, MediaType, SchemaDialect, Tokens
 from mkdocs_platform.models.pointers import to_pointer
 from mkdocs_platform.openapi.document import resolve_tokens
+from mkdocs_platform.openapi.patterns import bounded_validator
 from mkdocs_platform.openapi.schema import is_nullable
 
 _BASE = "urn:mkdocs-platform:spec"
@@ -45,9 +46,13 @@ class ExampleItem:
 
 @lru_cache(maxsize=4)
 def _validator_class(dialect: SchemaDialect) -> Any:
-    """The validator for `dialect`, admitting `null` exactly where `is_nullable` does."""
+    """The validator for `dialect`, admitting `null` exactly where `is_nullable` does.
+
+    Patterns are matched bounded (`bounded_validator`): both they and the examples are the
+    spec's, and Python's `re` can take forever on them.
+    """
     if dialect.json_schema == "draft2020-12":
-        return OAS31Validator  # `null` is a type there: JSON Schema itself decides
+        return bounded_validator(OAS31Validator)  # `null` is a type there: JSON Schema decides
     draft4_type = OAS30Validator.VALIDATORS["type"]
 
     def nullable_type(
@@ -57,7 +62,7 @@ def _validator_class(dialect: SchemaDialect) -> Any:
             return
         yield from draft4_type(validator, data_type, instance, schema)
 
-    return validators.extend(OAS30Validator, {"type": nullable_type})
+    return validators.extend(bounded_validator(OAS30Validator), {"type": nullable_type})
 
 
 class ExampleChecker:

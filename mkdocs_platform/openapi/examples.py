@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from mkdocs_platform.models.api import ApiModel, Discriminator, Example
 from mkdocs_platform.models.pointers import from_pointer
+from mkdocs_platform.openapi.patterns import pattern_matches
 from mkdocs_platform.openapi.schema import (
     bounds,
     discriminator,
@@ -201,6 +202,10 @@ class _Builder:
         return value
 
 
+MAX_PATTERN_SAMPLE = 1000
+"""Longest text made to match a pattern."""
+
+
 def _from_pattern(items: Any, budget: list[int]) -> str:
     """The shortest text matching parsed regex `items` (sre_parse output), within a budget."""
     out: list[str] = []
@@ -219,7 +224,12 @@ def _from_pattern(items: Any, budget: list[int]) -> str:
             out.append(_from_class(arg))
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             low, _high, sub = arg
-            out.append(_from_pattern(sub, budget) * max(low, 1 if low == 0 and _high != 0 else low))
+            piece = _from_pattern(sub, budget)
+            times = max(low, 1 if low == 0 and _high != 0 else low)
+            # `a{1000000000}` would be a gigabyte: a sample that long is no sample.
+            if len(piece) * times > MAX_PATTERN_SAMPLE:
+                raise ValueError("the shortest match is too long")
+            out.append(piece * times)
         elif name == "SUBPATTERN":
             out.append(_from_pattern(arg[-1], budget))
         elif name == "ATOMIC_GROUP":
@@ -232,7 +242,10 @@ def _from_pattern(items: Any, budget: list[int]) -> str:
             continue
         else:
             raise ValueError(f"unsupported {name}")
-    return "".join(out)
+    text = "".join(out)
+    if len(text) > MAX_PATTERN_SAMPLE:
+        raise ValueError("the shortest match is too long")
+    return text
 
 
 _CATEGORY_TEXT = {
@@ -268,7 +281,8 @@ def pattern_example(pattern: str) -> str | None:
 
     try:
         text = _from_pattern(sre_parse.parse(pattern), [500])
-        return text if re.search(pattern, text) else None
+        # The spec's pattern, matched bounded: Python's `re` can backtrack without end.
+        return text if pattern_matches(pattern, text) else None
     except (
         ValueError,
         re.error,

@@ -140,8 +140,8 @@ class JsonLocator:
                 if found is None:
                     break
                 mark, value_at = found
-        except (ValueError, IndexError):
-            pass  # a malformed tail: the deepest position reached is the best answer
+        except (ValueError, IndexError, RecursionError):
+            pass  # a malformed or too deep tail: the deepest position reached is the best answer
         return self._position(mark)
 
 

@@ -28,6 +28,7 @@ from openapi_spec_validator.validation.validators import (
 
 from mkdocs_platform.models import Finding, FindingClass
 from mkdocs_platform.openapi.document import SpecDocument, resolve_tokens
+from mkdocs_platform.openapi.patterns import UNCHECKED, bounded_validator
 
 MAX_ERRORS = 200
 """Validator errors kept per document; a count of the rest is reported."""
@@ -114,6 +115,10 @@ def _located(cls: type[keywords.KeywordValidator]) -> type[keywords.KeywordValid
                     setattr(error, _FROM_VALUE, is_value_check)
                 yield error
 
+    if is_value_check:
+        # Defaults are matched against the spec's patterns: bounded, never Python's `re`.
+        value_class = cls.value_validator_cls  # type: ignore[attr-defined]
+        Located.value_validator_cls = bounded_validator(value_class)
     Located.__name__ = f"Located{cls.__name__}"
     return Located
 
@@ -231,6 +236,8 @@ def _classify(
         return "structure", tokens, message
     tokens = doc.physical_tokens([*parts, *relative])
     if getattr(error, _FROM_VALUE, False):
+        if getattr(error, UNCHECKED, False):
+            return "example", tokens, f"the default value cannot be checked: {message}"
         return "example", tokens, f"the default value does not match its schema: {message}"
     if _is_regex_format(error):
         return _pattern_class(error.instance), tokens, message

@@ -3,6 +3,12 @@
 openapi-spec-validator is the slowest step on large specs (8 s on GitHub's); a spec whose files
 did not change since the last build, under the same versions, gets its findings back from the
 cache instead. Lines and columns are in the key's bytes, so cached findings stay exact.
+
+The cache folder is untrusted: it may sit in the repository being checked, where anyone can
+plant an entry. Every entry is signed with a secret kept in the user's own cache folder (an
+HMAC over its format, key and findings); an entry that is damaged, of another format, for
+another key or not signed with that secret is ignored and validated again, so no entry can
+take a finding away.
 """
 
 from __future__ import annotations
@@ -10,8 +16,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import hmac
 import json
 import os
+import secrets
 import tempfile
 from importlib import metadata
 from pathlib import Path
@@ -19,10 +27,29 @@ from typing import Any
 
 from mkdocs_platform.models import Finding
 from mkdocs_platform.openapi.document import SpecDocument
+from mkdocs_platform.openapi.fetch import FetchError, read_regular_file
 from mkdocs_platform.openapi.validate import validate_document
 
-FORMAT = 2
+FORMAT = 3
 """Bumped when what is stored changes shape."""
+
+MAX_ENTRY_SIZE = 16 * 1024 * 1024
+"""Largest entry read back, in bytes; the validator keeps a few hundred findings at most."""
+
+KEY_FILE = "validation-cache.key"
+"""The secret entries are signed with, in the user's cache folder."""
+
+_SECRET_SIZE = 32
+_FIELDS = frozenset(f.name for f in dataclasses.fields(Finding))
+_OPTIONAL_TEXT = ("file", "pointer", "symbol")
+_OPTIONAL_INT = ("line", "column")
+
+
+def user_cache_dir() -> Path:
+    """This program's folder in the user's cache (`$XDG_CACHE_HOME` or `~/.cache`)."""
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return root / "mkdocs-platform"
 
 
 def _version(package: str) -> str:
@@ -33,47 +60,134 @@ def _version(package: str) -> str:
 
 
 def cache_key(document: SpecDocument) -> str | None:
-    """A digest of the spec's files and the versions that judge them; None if it cannot be made."""
+    """A digest of the spec's files and the versions that judge them; None if it cannot be made.
+
+    Each file is read as the bundler read it: a regular file of at most the spec's size limit.
+    """
+    if document.max_size <= 0:
+        return None
     digest = hashlib.sha256()
     for part in (str(FORMAT), _version("mkdocs-platform"), _version("openapi-spec-validator")):
         digest.update(part.encode() + b"\0")
     for path in sorted(document.files, key=str):
         try:
-            raw = path.read_bytes()
-        except OSError:
+            raw = read_regular_file(path, document.max_size)
+        except FetchError:
             return None
-        digest.update(document.rel(path).encode() + b"\0")
+        digest.update(document.rel(path).encode("utf-8", "backslashreplace") + b"\0")
         digest.update(hashlib.sha256(raw).digest())
     return digest.hexdigest()
 
 
-def _load(path: Path) -> list[Finding] | None:
+def _secret(folder: Path) -> bytes | None:
+    """The signing secret in `folder`, made on first use; None when it cannot be kept."""
+    path = folder / KEY_FILE
     try:
-        data: Any = json.loads(path.read_bytes())
-        return [Finding(**item) for item in data]
-    except (OSError, ValueError, TypeError):
-        return None  # missing or damaged: validate again
+        return _read_secret(path)
+    except (FetchError, ValueError):
+        pass
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(secrets.token_bytes(_SECRET_SIZE))
+        # Two builds at once: the first secret written stays, the other is dropped.
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            Path(temporary).unlink()
+        return _read_secret(path)
+    except (OSError, FetchError, ValueError):
+        return None
 
 
-def _store(path: Path, findings: list[Finding]) -> None:
+def _read_secret(path: Path) -> bytes:
+    raw = read_regular_file(path, _SECRET_SIZE)
+    if len(raw) != _SECRET_SIZE:
+        raise ValueError("not a secret of this program")
+    return raw
+
+
+def _signature(secret: bytes, key: str, findings: Any) -> str:
+    body = json.dumps([FORMAT, key, findings], sort_keys=True, ensure_ascii=True)
+    return hmac.new(secret, body.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def _finding(item: Any) -> Finding | None:
+    """The finding a stored item describes, when it has exactly Finding's fields and types."""
+    if not isinstance(item, dict) or set(item) != _FIELDS:
+        return None
+    if not all(isinstance(item[k], str) for k in ("rule", "severity", "finding_class", "message")):
+        return None
+    if not all(item[k] is None or isinstance(item[k], str) for k in _OPTIONAL_TEXT):
+        return None
+    if not all(
+        item[k] is None or (isinstance(item[k], int) and not isinstance(item[k], bool))
+        for k in _OPTIONAL_INT
+    ):
+        return None
+    return Finding(**item)
+
+
+def _load(path: Path, key: str, secret: bytes) -> list[Finding] | None:
+    """The findings of the entry at `path`, or None when anything about it is unexpected."""
+    try:
+        entry: Any = json.loads(read_regular_file(path, MAX_ENTRY_SIZE))
+    except (FetchError, ValueError, RecursionError):
+        return None  # missing, not a file, or damaged: validate again
+    if not isinstance(entry, dict) or set(entry) != {"format", "key", "findings", "signature"}:
+        return None
+    if entry["format"] != FORMAT or entry["key"] != key or not isinstance(entry["findings"], list):
+        return None
+    signature = entry["signature"]
+    expected = _signature(secret, key, entry["findings"])
+    if not isinstance(signature, str) or not hmac.compare_digest(signature, expected):
+        return None
+    findings = [_finding(item) for item in entry["findings"]]
+    return None if any(f is None for f in findings) else [f for f in findings if f is not None]
+
+
+def _store(path: Path, key: str, secret: bytes, findings: list[Finding]) -> None:
+    items = [dataclasses.asdict(f) for f in findings]
+    entry = {
+        "format": FORMAT,
+        "key": key,
+        "findings": items,
+        "signature": _signature(secret, key, items),
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump([dataclasses.asdict(f) for f in findings], handle)
-    Path(temporary).replace(path)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            json.dump(entry, handle, ensure_ascii=True)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
-def validate_cached(document: SpecDocument, directory: Path | None) -> list[Finding]:
-    """`validate_document`, answered from `directory` when the same files were validated before."""
+def validate_cached(
+    document: SpecDocument, directory: Path | None, secret_dir: Path | None = None
+) -> list[Finding]:
+    """`validate_document`, answered from `directory` when the same files were validated before.
+
+    Entries are signed with the secret in `secret_dir` (by default `user_cache_dir()`); without
+    a secret nothing is cached.
+    """
     key = cache_key(document) if directory is not None else None
     if directory is None or key is None:
         return validate_document(document)
+    secret = _secret(secret_dir if secret_dir is not None else user_cache_dir())
+    if secret is None:
+        return validate_document(document)
     path = directory / key[:2] / f"{key}.json"
-    cached = _load(path)
+    cached = _load(path, key, secret)
     if cached is not None:
         return cached
     findings = validate_document(document)
     # A read-only cache folder costs speed, never the build.
-    with contextlib.suppress(OSError):
-        _store(path, findings)
+    with contextlib.suppress(OSError, ValueError):
+        _store(path, key, secret, findings)
     return findings
