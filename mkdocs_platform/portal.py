@@ -12,6 +12,7 @@ from mkdocs_platform.discovery.specs import find_spec_files, missing_explicit_sp
 from mkdocs_platform.errors import PortalError
 from mkdocs_platform.models import ApiEntry, CatalogEntity, Finding, Portal, PortalSettings, Source
 from mkdocs_platform.models.api import slugify
+from mkdocs_platform.models.findings import internal_finding
 from mkdocs_platform.openapi import ReadingCache, SpecReading, read_spec
 from mkdocs_platform.scorecard import evaluate_gates, score_apis
 from mkdocs_platform.sdk import link_operations, load_sdk
@@ -20,21 +21,9 @@ from mkdocs_platform.sources import resolve_sources
 
 log = get_plugin_logger(__name__)
 
-INTERNAL_RULE = "platform-internal"
-"""The rule of a finding that says a stage of the pipeline failed on one API."""
 
-
-def internal_finding(stage: str, exc: BaseException, file: str | None) -> Finding:
-    """The finding that replaces what a stage failing on one API would have given."""
-    return Finding(
-        rule=INTERNAL_RULE,
-        severity="error",
-        finding_class="tool",
-        message=f"{stage} failed ({type(exc).__name__}: {str(exc)[:200]}); "
-        "what it would have given is left out",
-        file=file,
-        line=1 if file else None,
-    )
+def _stage_finding(stage: str, exc: BaseException, file: str | None) -> Finding:
+    return internal_finding(stage, exc, file, outcome="what it would have given is left out")
 
 
 @dataclass
@@ -88,7 +77,7 @@ def _read_source(
         except Exception as exc:
             # One spec must not take the portal down: it is an API with this finding.
             log.debug("reading %s:%s failed", source.name, spec.rel_path, exc_info=True)
-            crash = internal_finding("reading the spec", exc, spec.rel_path)
+            crash = _stage_finding("reading the spec", exc, spec.rel_path)
             reading = SpecReading(findings=[crash])
         if reading is None:
             log.info(
@@ -193,7 +182,7 @@ def _attach_sdks(sources: list[Source], results: list[_SourceResult], apis: list
             except Exception as exc:
                 log.debug("loading the SDK %s failed", sdk_settings.package, exc_info=True)
                 stage = f"loading the SDK {sdk_settings.package}"
-                api.findings.append(internal_finding(stage, exc, api.spec_path))
+                api.findings.append(_stage_finding(stage, exc, api.spec_path))
                 continue
             api.sdks.append(sdk)
             api.findings.extend(sdk.findings)
@@ -204,7 +193,7 @@ def _attach_sdks(sources: list[Source], results: list[_SourceResult], apis: list
             except Exception as exc:
                 log.debug("linking %s to its SDKs failed", api.id, exc_info=True)
                 api.findings.append(
-                    internal_finding("linking operations to SDK methods", exc, api.spec_path)
+                    _stage_finding("linking operations to SDK methods", exc, api.spec_path)
                 )
                 continue
             api.findings.extend(api.sdk_links.findings)

@@ -27,6 +27,7 @@ from mkdocs_platform.models import (
     Severity,
     Source,
 )
+from mkdocs_platform.models.findings import internal_finding
 from mkdocs_platform.openapi import (
     LoadedFile,
     LoadError,
@@ -147,14 +148,12 @@ class _CatalogReader:
             log.debug("reading document %d of %s failed", index + 1, rel, exc_info=True)
             line, _ = document.locator.locate([])
             self.result.findings.append(
-                Finding(
-                    rule="platform-internal",
-                    severity="error",
-                    finding_class="tool",
-                    message=f"document {index + 1} could not be read: the catalog reader "
-                    f"failed ({type(exc).__name__}); the entity is left out",
-                    file=rel,
-                    line=line,
+                internal_finding(
+                    f"reading document {index + 1}",
+                    exc,
+                    rel,
+                    line,
+                    outcome="the entity is left out",
                 )
             )
 

@@ -62,3 +62,22 @@ class Finding:
             if self.column is not None:
                 parts.append(str(self.column))
         return ":".join(parts)
+
+
+INTERNAL_RULE = "platform-internal"
+"""The rule of a finding that says a stage of the pipeline failed on one API or file."""
+
+
+def internal_finding(
+    what: str, exc: BaseException, file: str | None, line: int | None = 1, outcome: str = ""
+) -> Finding:
+    """The `tool` finding that stands for what `what` (`scoring the API`) would have given."""
+    message = f"{what} failed ({type(exc).__name__}: {str(exc)[:200]})"
+    return Finding(
+        rule=INTERNAL_RULE,
+        severity="error",
+        finding_class="tool",
+        message=f"{message}; {outcome}" if outcome else message,
+        file=file,
+        line=line if file else None,
+    )

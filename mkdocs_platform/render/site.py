@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from mkdocs.plugins import get_plugin_logger
 
 from mkdocs_platform.models import SEVERITY_ORDER, ApiEntry, Finding, Portal
+from mkdocs_platform.models.findings import internal_finding
 from mkdocs_platform.render.charts import badge_json_for, badge_svg_for
 from mkdocs_platform.render.dashboard import DashboardView, level_rank
 from mkdocs_platform.render.environment import ENV
@@ -30,9 +31,6 @@ PageKind = Literal[
 ]
 
 log = get_plugin_logger(__name__)
-
-INTERNAL_RULE = "platform-internal"
-"""The rule of a finding that says rendering failed on one API."""
 
 CSS_NAME = "platform.css"
 JS_NAME = "platform.js"
@@ -196,7 +194,7 @@ class PortalRenderer:
         except Exception as exc:
             # The API keeps its overview, which shows why its other pages are missing.
             log.debug("planning the pages of %s failed", api.id, exc_info=True)
-            api.findings.append(_internal_finding(api, "planning the API's pages", exc))
+            api.findings.append(internal_finding("planning the API's pages", exc, api.spec_path))
             return ApiPages(api=api, base=f"{self.output}/{api.id}", split="tag")
 
     def api_uri(self, api_id: str) -> str:
@@ -290,7 +288,7 @@ class PortalRenderer:
             node = self._api_plan(api, api_pages, api_files)
         except Exception as exc:
             log.debug("planning the site of %s failed", api.id, exc_info=True)
-            api.findings.append(_internal_finding(api, "planning the API's pages", exc))
+            api.findings.append(internal_finding("planning the API's pages", exc, api.spec_path))
             uri = self.api_uri(api.id)
             api_pages = [PagePlan(uri, api.title or api.id, "overview", api.id)]
             api_files = []
@@ -335,14 +333,10 @@ class PortalRenderer:
 
     def _failed_page(self, plan: PagePlan, exc: Exception) -> RenderedPage:
         api = self.apis.get(plan.api_id or "")
-        finding = Finding(
-            rule=INTERNAL_RULE,
-            severity="error",
-            finding_class="tool",
-            message=f"rendering the page '{plain_title(plan.title)}' failed "
-            f"({type(exc).__name__}: {str(exc)[:200]})",
-            file=api.spec_path if api is not None else None,
-            line=1 if api is not None else None,
+        finding = internal_finding(
+            f"rendering the page '{plain_title(plan.title)}'",
+            exc,
+            api.spec_path if api is not None else None,
         )
         if api is not None:
             api.findings.append(finding)
@@ -407,17 +401,6 @@ def _document_bytes(api: ApiEntry) -> bytes:
     except (TypeError, orjson.JSONEncodeError):
         # Integers past 64 bits, which orjson refuses to write.
         return json.dumps(api.document, default=str).encode()
-
-
-def _internal_finding(api: ApiEntry, stage: str, exc: Exception) -> Finding:
-    return Finding(
-        rule=INTERNAL_RULE,
-        severity="error",
-        finding_class="tool",
-        message=f"{stage} failed ({type(exc).__name__}: {str(exc)[:200]})",
-        file=api.spec_path,
-        line=1,
-    )
 
 
 def _asset_bytes(name: str) -> bytes:

@@ -10,6 +10,7 @@ from typing import Any
 from mkdocs.plugins import get_plugin_logger
 
 from mkdocs_platform.models import ApiEntry, Finding, Locate
+from mkdocs_platform.models.findings import internal_finding
 from mkdocs_platform.models.scorecard import (
     CategoryId,
     CategoryScore,
@@ -131,14 +132,8 @@ def _score_guarded(
         return score_api(api, settings, now=moment, waivers=waivers)
     except Exception as exc:
         log.debug("scoring %s failed", api.id, exc_info=True)
-        crash = Finding(
-            rule="platform-internal",
-            severity="error",
-            finding_class="tool",
-            message=f"scoring the API failed ({type(exc).__name__}: {str(exc)[:200]}); "
-            "it is scored as unloadable",
-            file=api.spec_path,
-            line=1,
+        crash = internal_finding(
+            "scoring the API", exc, api.spec_path, outcome="it is scored as unloadable"
         )
         api.findings.append(crash)
         unscored = dataclasses.replace(api, model=None, findings=[*api.findings])
