@@ -115,21 +115,27 @@ def main() -> None:
         tracebacks: list[str] = []
         times: list[tuple[float, str]] = []
         start = time.perf_counter()
-        for number, spec in enumerate(specs, 1):
-            name = spec.relative_to(package / "api").as_posix()
-            code, seconds, traceback = check_one(spec, scratch)
-            exits[code] += 1
-            times.append((seconds, name))
-            if traceback:
-                tracebacks.append(name)
-            if code not in ("0", "1") or traceback:
-                print(f"[{number}/{len(specs)}] {name}: exit {code}, {seconds:.1f} s", flush=True)
-            elif number % 25 == 0:
-                print(f"[{number}/{len(specs)}] ...", flush=True)
+        try:
+            for number, spec in enumerate(specs, 1):
+                name = spec.relative_to(package / "api").as_posix()
+                code, seconds, traceback = check_one(spec, scratch)
+                exits[code] += 1
+                times.append((seconds, name))
+                if traceback:
+                    tracebacks.append(name)
+                if code not in ("0", "1") or traceback:
+                    print(
+                        f"[{number}/{len(specs)}] {name}: exit {code}, {seconds:.1f} s", flush=True
+                    )
+                elif number % 25 == 0:
+                    print(f"[{number}/{len(specs)}] ...", flush=True)
+        except KeyboardInterrupt:
+            # Interrupted (Ctrl-C): what was checked so far is still worth the summary.
+            print(f"interrupted after {len(times)} specs", flush=True)
         total = time.perf_counter() - start
     times.sort(reverse=True)
     print()
-    print(f"specs checked: {len(specs)}")
+    print(f"specs checked: {len(times)} of {len(specs)}")
     print("exits: " + ", ".join(f"{code}: {count}" for code, count in sorted(exits.items())))
     print(f"tracebacks: {len(tracebacks)}" + "".join(f"\n  {name}" for name in tracebacks))
     slow = [(s, n) for s, n in times if s > SLOW]

@@ -523,11 +523,12 @@ def test_every_case_has_its_pages_or_its_finding(hostile_portal):
 
 
 def _harmless(html: str, where: str) -> list[str]:
-    problems = []
     soup = BeautifulSoup(html, "html.parser")
-    for script in soup.find_all("script"):
-        if PAYLOAD_MARK in script.get_text() or PAYLOAD_MARK in (script.get("src") or ""):
-            problems.append(f"{where}: a payload script")
+    problems = [
+        f"{where}: a payload script"
+        for script in soup.find_all("script")
+        if PAYLOAD_MARK in script.get_text() or PAYLOAD_MARK in (script.get("src") or "")
+    ]
     for element in soup.find_all(True):
         if element.name in ("iframe", "object", "embed", "base", "meta") and (
             element.name != "meta" or element.get("http-equiv")
@@ -542,9 +543,11 @@ def _harmless(html: str, where: str) -> list[str]:
                 squeezed.startswith(("javascript:", "data:text/html", "vbscript:"))
             ):
                 problems.append(f"{where}: <{element.name} {name}={text[:60]!r}>")
-    for leaked in ("root:x:0:0", "SECRET-OUTSIDE-THE-SOURCE", str(7 * 191)):
-        if leaked in html:
-            problems.append(f"{where}: {leaked!r} is on the page")
+    problems.extend(
+        f"{where}: {leaked!r} is on the page"
+        for leaked in ("root:x:0:0", "SECRET-OUTSIDE-THE-SOURCE", str(7 * 191))
+        if leaked in html
+    )
     return problems
 
 
