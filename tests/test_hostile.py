@@ -180,7 +180,13 @@ def _ref_to(folder: Path, target: str) -> None:
     (folder / "openapi.json").write_text(json.dumps(spec))
 
 
+def _beside(folder: Path) -> None:
+    # `check` of a folder without any API is a usage error: a good spec keeps the case an API.
+    (folder / "good.openapi.json").write_text(_spec_text("Beside the hostile file"))
+
+
 def _symlink_spec_out(folder: Path) -> None:
+    _beside(folder)
     (folder / "openapi.yaml").symlink_to("/etc/passwd")
     (folder / "swagger.json").symlink_to(_outside(folder) / "openapi.json")
 
@@ -201,6 +207,7 @@ def _symlink_catalog_out(folder: Path) -> None:
 
 
 def _symlink_catalog_text_out(folder: Path) -> None:
+    _beside(folder)
     (folder / "api.json").symlink_to(_outside(folder) / "openapi.json")
     (folder / "catalog-info.yaml").write_text(
         "kind: API\nmetadata: {name: linked}\nspec: {type: openapi, definition: {$text: ./api.json}}\n"
@@ -215,6 +222,7 @@ def _symlink_loop(folder: Path) -> None:
 
 
 def _fifo_spec(folder: Path) -> None:
+    _beside(folder)
     os.mkfifo(folder / "openapi.yaml")
 
 
