@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import re
 import sys
 import traceback
 from collections.abc import Sequence
@@ -47,6 +48,14 @@ TOP_REASONS = 3
 FORMATS = ("text", *REPORT_FORMATS)
 
 _SCORE_BOUND = WholeNumber(0, 100)
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def terminal_line(text: str) -> str:
+    """`text` as one printable line: control characters from a spec (escape sequences that
+    would drive the terminal, line breaks that would forge report lines) shown as `\\xNN`."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def _score_bound(text: str) -> int:
@@ -273,7 +282,7 @@ def format_text(scorecards: Sequence[Scorecard], gate: GateResult) -> str:
                     f"    {f.location()}  {f.rule}  {f.message}  (waived: {waiver.reason}"
                     f"{owner}{until})"
                 )
-        blocks.append("\n".join(lines))
+        blocks.append("\n".join(map(terminal_line, lines)))
     blocks.append(f"{gate.message}\n{TOOL} {package_version()}, scoring version {SCORING_VERSION}")
     return "\n\n".join(blocks) + "\n"
 
@@ -310,7 +319,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return run_check(args, sys.stdout, sys.stderr)
     except (PlatformError, SourceError, OSError) as exc:
-        sys.stderr.write(f"mkdocs-platform: error: {exc}\n")
+        message = "\n".join(map(terminal_line, str(exc).splitlines()))
+        sys.stderr.write(f"mkdocs-platform: error: {message}\n")
         return EXIT_ERROR
     except Exception:  # noqa: BLE001 - a crash must not exit 1, which means "the gate failed"
         sys.stderr.write("mkdocs-platform: internal error\n" + traceback.format_exc())

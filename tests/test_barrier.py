@@ -231,7 +231,7 @@ def test_malformed_catalog_values_are_findings_of_their_api(tmp_path):
     assert apis["links"].entity.links == ()
     assert apis["links"].reading.model is not None
     assert apis["links"].reading.model.title == "Linked"
-    for name, expected in (("badurl", "not a valid URL"), ("nulpath", "does not exist")):
+    for name, expected in (("badurl", "not a valid URL"), ("nulpath", "cannot read the file")):
         (finding,) = apis[name].reading.findings
         assert expected in finding.message
         assert finding.file == "catalog-info.yaml"

@@ -228,7 +228,7 @@ def test_bad_catalog_input_is_a_finding_each(tmp_path):
     assert "defined twice" in text
     assert "broken/catalog-info.yaml:3" in text
     for api_id, expected in (
-        ("escape", "outside the source"),
+        ("escape", "leaves the source's checkout"),
         ("remote", "not in allow_hosts"),
         ("nodef", "spec.definition must be"),
     ):

@@ -63,6 +63,20 @@ def test_passing_repository_exits_0_with_a_text_block(capsys, good_repo):
     ) or ("scoring version 1\n" in out)
 
 
+def test_text_report_shows_control_characters_from_a_spec_as_escapes(capsys, tmp_path):
+    # An ESC sequence in a title would drive the reader's terminal; a line break would forge
+    # a line of the report.
+    spec = minimal_spec("Pets\x1b]0;owned\x07\nfindings (0):")
+    spec["paths"]["/pets"]["get"]["summary"] = "List\x9b2J"
+    write_files(tmp_path / "repo", {"openapi.yaml": spec})
+    code, out, _ = run(capsys, str(tmp_path / "repo"))
+    assert code == 0
+    assert "\x1b" not in out
+    assert "\x07" not in out
+    assert "\x9b" not in out
+    assert "repo  openapi.yaml  (Pets\\x1b]0;owned\\x07\\x0afindings (0): 1.0.0)\n" in out
+
+
 def test_gate_failure_exits_1_and_lists_reasons_and_findings_with_lines(capsys, weak_repo):
     code, out, _ = run(capsys, str(weak_repo), "--fail-under", "90")
     assert code == 1

@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import jsonschema
 import pytest
 import yaml
+from hypothesis import strategies as st
 
 from mkdocs_platform.config import parse_scorecard
 from mkdocs_platform.models import ApiEntry, CatalogEntity, Finding, Source, SourceSettings
@@ -34,6 +37,7 @@ from mkdocs_platform.scorecard import (
     write_report,
 )
 from mkdocs_platform.scorecard.context import MAX_LISTED_FINDINGS
+from mkdocs_platform.scorecard.paths import _template_matches
 from mkdocs_platform.scorecard.report import load_schema
 from mkdocs_platform.scorecard.rules import all_rules
 from mkdocs_platform.scorecard.score import (
@@ -406,6 +410,31 @@ def test_literal_text_around_a_variable_makes_a_path_more_specific(tmp_path):
     assert [f.message for f in check.findings] == [
         "the path /pets/{kind}.{format} is ambiguous with /pets/{kind}-{size}"
     ]
+
+
+def test_many_variables_in_one_segment_are_matched_in_one_pass(tmp_path):
+    # As a regular expression, `{a}{b}...{h}z` against a long literal backtracks for minutes.
+    spec = good_spec()
+    spec["paths"]["/shop/orders/{a}{b}{c}{d}{e}{f}{g}{h}z"] = {}
+    spec["paths"]["/shop/{kind}/" + "y" * 3000] = {}
+    spec["paths"]["/shop/{kind}/" + "y" * 3000 + "z"] = {}
+    check = check_of(score_spec(tmp_path, spec), "oas-no-ambiguous-paths")
+    assert [f.message.replace("y" * 3000, "Y") for f in check.findings] == [
+        "the path /shop/{kind}/Yz is ambiguous with /shop/orders/{a}{b}{c}{d}{e}{f}{g}{h}z"
+    ]
+
+
+@hypothesis.settings(max_examples=500, deadline=None, derandomize=True, database=None)
+@hypothesis.given(
+    segment=st.lists(st.sampled_from(["a", "b", ".", "{v}", "{}", "{", "}"]), max_size=6).map(
+        "".join
+    ),
+    text=st.text(alphabet="ab./{}", max_size=9),
+)
+def test_template_matching_agrees_with_its_regular_expression(segment, text):
+    parts = re.split(r"\{[^{}]*\}", segment)
+    expected = re.fullmatch("[^/]+".join(map(re.escape, parts)), text) is not None
+    assert _template_matches(segment, text) is expected
 
 
 def test_security_requirement_naming_an_undefined_scheme_fails(tmp_path):

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +36,7 @@ from mkdocs_platform.openapi import (
     read_embedded,
     read_spec,
 )
+from mkdocs_platform.openapi.fetch import FetchError, fetch_url, regular_file_inside
 
 log = get_plugin_logger(__name__)
 
@@ -50,7 +49,6 @@ KNOWN_KINDS = frozenset(
 """Kinds Backstage defines; any other kind is a finding."""
 
 SUBSTITUTIONS = ("$text", "$json", "$yaml")
-FETCH_TIMEOUT = 15
 
 
 @dataclass
@@ -273,18 +271,9 @@ class _CatalogReader:
                 entity, f"the definition {target!r} uses the refused scheme '{scheme}'", document
             )
         try:
-            path = (catalog_path.parent / target).resolve()
-            is_file = path.is_file()
-        except (OSError, ValueError) as exc:
-            return self.failed(entity, f"the definition {target!r} cannot be read: {exc}", document)
-        if not path.is_relative_to(self.source.root.resolve()):
-            return self.failed(
-                entity,
-                f"the definition {target!r} is outside the source's checkout; it was not read",
-                document,
-            )
-        if not is_file:
-            return self.failed(entity, f"the definition {target!r} does not exist", document)
+            path = regular_file_inside(catalog_path.parent / target, self.source.root)
+        except FetchError as exc:
+            return self.failed(entity, f"the definition {target!r}: {exc.message}", document)
         reading = read_spec(
             path,
             self.source.root,
@@ -303,36 +292,9 @@ class _CatalogReader:
         self, entity: CatalogEntity, url: str, catalog_path: Path, document: LoadedFile
     ) -> CatalogApi:
         try:
-            host = (urllib.parse.urlsplit(url).hostname or "").lower()
-        except ValueError as exc:
-            return self.failed(
-                entity, f"the definition {url!r} is not a valid URL: {exc}", document
-            )
-        if host not in {h.lower() for h in self.settings.allow_hosts}:
-            return self.failed(
-                entity,
-                f"the definition {url} is on host '{host}', which is not in allow_hosts",
-                document,
-            )
-        try:
-            with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT) as response:  # noqa: S310 - allowed hosts only
-                final = (urllib.parse.urlsplit(response.geturl()).hostname or "").lower()
-                if final not in {h.lower() for h in self.settings.allow_hosts}:
-                    # A redirect must not carry the fetch to a host the user did not allow.
-                    return self.failed(
-                        entity,
-                        f"the definition {url} redirects to '{final}', which is not in allow_hosts",
-                        document,
-                    )
-                raw = response.read(self.settings.max_spec_size + 1)
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            return self.failed(
-                entity, f"the definition {url} could not be fetched: {exc}", document
-            )
-        if len(raw) > self.settings.max_spec_size:
-            return self.failed(
-                entity, f"the definition {url} is larger than max_spec_size", document
-            )
+            raw = fetch_url(url, self.settings.allow_hosts, self.settings.max_spec_size)
+        except FetchError as exc:
+            return self.failed(entity, f"the definition {url}: {exc.message}", document)
         line, column = document.locator.locate(["spec", "definition"])
         # What a host serves may change while no file here does: not kept between builds.
         return self.read_text(entity, raw, catalog_path, (line - 1, column - 1), None)

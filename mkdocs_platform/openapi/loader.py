@@ -12,6 +12,7 @@ import orjson
 import yaml
 
 from mkdocs_platform.errors import PlatformError
+from mkdocs_platform.openapi.fetch import FetchError, read_regular_file
 from mkdocs_platform.openapi.locate import JsonLocator, Locator, YamlLocator
 
 # libyaml's C parser where present; the pure-Python one otherwise (same results, slower).
@@ -294,16 +295,14 @@ def load_file(path: Path, max_size: int) -> LoadedFile:
 
 
 def _read_bounded(path: Path, max_size: int) -> bytes:
+    # Resolved first: discovery has already kept symlinks inside the source, and the read
+    # itself refuses to follow one or to wait on a pipe or a device.
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise LoadError(f"cannot read the file: {exc.strerror}") from None
-    if size > max_size:
-        raise LoadError(f"the file is {size:,} bytes, over max_spec_size ({max_size:,} bytes)")
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise LoadError(f"cannot read the file: {exc.strerror}") from None
+        return read_regular_file(path.resolve(), max_size)
+    except (OSError, RuntimeError) as exc:
+        raise LoadError(f"cannot read the file: {exc}") from None
+    except FetchError as exc:
+        raise LoadError(exc.message) from None
 
 
 def parse_document(path: Path, raw: bytes, max_size: int = DEFAULT_MAX_SIZE) -> LoadedFile:

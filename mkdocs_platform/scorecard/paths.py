@@ -10,16 +10,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 _TEMPLATE = re.compile(r"\{[^{}]*\}")
 
 
-@lru_cache(maxsize=4096)
-def _segment_pattern(segment: str) -> re.Pattern[str]:
-    """What a templated segment (`{id}.json`) matches: each variable one or more characters."""
+def _template_matches(segment: str, text: str) -> bool:
+    """Whether `text` fits a templated segment (`{id}.json`), each variable one or more characters.
+
+    Leftmost placement of each literal part decides it in one pass; a regular expression of
+    many variables backtracks without bound on a crafted path.
+    """
+    if "/" in text:
+        return False
     parts = _TEMPLATE.split(segment)
-    return re.compile("[^/]+".join(re.escape(p) for p in parts) + r"\Z")
+    if len(parts) == 1:
+        return text == segment
+    first, *middle, last = parts
+    if not text.startswith(first):
+        return False
+    position = len(first)
+    for literal in middle:
+        found = text.find(literal, position + 1)
+        if found < 0:
+            return False
+        position = found + len(literal)
+    return len(text) - len(last) >= position + 1 and text.endswith(last)
 
 
 def _shape(segment: str) -> str:
@@ -50,9 +65,9 @@ def _may_overlap(a: str, b: str) -> bool:
     if not templated_a and not templated_b:
         return False
     if not templated_a:
-        return _segment_pattern(b).match(a) is not None
+        return _template_matches(b, a)
     if not templated_b:
-        return _segment_pattern(a).match(b) is not None
+        return _template_matches(a, b)
     return _more_specific_template(a, b) is not None
 
 
@@ -127,7 +142,7 @@ class PathIndex:
                 stack.extend(
                     (child, depth + 1)
                     for text, child in node.literals.items()
-                    if _segment_pattern(segment).match(text)
+                    if _template_matches(segment, text)
                 )
             elif segment in node.literals:
                 stack.append((node.literals[segment], depth + 1))
