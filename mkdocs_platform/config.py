@@ -466,6 +466,8 @@ class PlatformConfig(StrictConfig):
     """Larger files are a finding and are not loaded."""
     allow_hosts = c.ListOfItems(c.Type(str), default=[])
     """Hosts a `$ref` or catalog `$text` may fetch from."""
+    validation = c.Choice(("fast", "full"), default="fast")
+    """`fast`: the validator's verdicts at parsing speed; `full`: openapi-spec-validator itself."""
     scorecard = c.SubConfig(ScorecardConfig)
     """Scoring and gates."""
     history = c.Optional(c.Type(str))
@@ -544,6 +546,7 @@ def to_settings(config: PlatformConfig, config_file_path: str | None = None) -> 
         concurrency=config.concurrency,
         max_spec_size=config.max_spec_size,
         allow_hosts=tuple(config.allow_hosts),
+        validation=config.validation,  # type: ignore[arg-type]
         scorecard=scorecard_settings(config.scorecard),
         reports=ReportSettings(
             json=config.scorecard.reports.json,

@@ -73,6 +73,7 @@ def _read_source(
                 settings.allow_hosts,
                 cache,
                 settings.validation_dir,
+                settings.validation,
             )
         except Exception as exc:
             # One spec must not take the portal down: it is an API with this finding.

@@ -281,6 +281,7 @@ class _CatalogReader:
             self.settings.allow_hosts,
             self.cache,
             self.settings.validation_dir,
+            self.settings.validation,
         )
         if reading is None:
             return self.failed(
@@ -322,6 +323,7 @@ class _CatalogReader:
             line_offset=line_offset,
             column_offset=column_offset,
             cache=cache,
+            validation=self.settings.validation,
         )
         if reading is None:
             reading = SpecReading(

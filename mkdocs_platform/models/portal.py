@@ -88,6 +88,8 @@ class PortalSettings:
     """Files larger than this many bytes are a finding and are not loaded."""
     allow_hosts: tuple[str, ...] = ()
     """Hosts a `$ref` or catalog `$text` may fetch from."""
+    validation: Literal["fast", "full"] = "fast"
+    """`fast`: openapi-spec-validator's verdicts at parsing speed; `full`: the validator itself."""
     scorecard: ScorecardSettings = field(default_factory=ScorecardSettings)
     """How APIs are scored and gated."""
     reports: ReportSettings = ReportSettings()

@@ -22,6 +22,7 @@ from mkdocs_platform.openapi.loader import (
 )
 from mkdocs_platform.openapi.locate import ShiftedLocator, YamlLocator
 from mkdocs_platform.openapi.normalize import normalize
+from mkdocs_platform.openapi.validate import ValidationMode
 from mkdocs_platform.openapi.validation_cache import validate_cached
 
 log = get_plugin_logger(__name__)
@@ -111,12 +112,13 @@ def read_spec(
     allow_hosts: tuple[str, ...] = (),
     cache: ReadingCache | None = None,
     validation_dir: Path | None = None,
+    validation: ValidationMode = "fast",
 ) -> SpecReading | None:
     """Load, bundle, validate and normalize one spec file.
 
     Returns None when the file parses but is not an OpenAPI document.
     """
-    key = (str(path), str(source_root), max_size, allow_hosts)
+    key = (str(path), str(source_root), max_size, allow_hosts, validation)
     if cache is not None:
         found, reading = cache.get(key)
         if found:
@@ -126,7 +128,9 @@ def read_spec(
     except LoadError as exc:
         reading = unloadable(path.relative_to(source_root).as_posix(), exc)
     else:
-        reading = read_loaded(loaded, source_root, max_size, allow_hosts, validation_dir)
+        reading = read_loaded(
+            loaded, source_root, max_size, allow_hosts, validation_dir, validation
+        )
     if cache is not None:
         cache.put(key, reading, reading.files if reading is not None and reading.files else (path,))
     return reading
@@ -156,6 +160,7 @@ def read_loaded(
     max_size: int,
     allow_hosts: tuple[str, ...] = (),
     validation_dir: Path | None = None,
+    validation: ValidationMode = "fast",
 ) -> SpecReading | None:
     """Bundle, validate and normalize a parsed spec; None when it is not an OpenAPI document.
 
@@ -168,7 +173,7 @@ def read_loaded(
     findings = list(document.findings)
     # URLs an allowed host served may change without any file here changing: not cached then.
     cacheable = validation_dir if not allow_hosts else None
-    findings.extend(validate_cached(document, cacheable))
+    findings.extend(validate_cached(document, cacheable, validation=validation))
     reading = SpecReading(
         document=document.data,
         findings=findings,
@@ -205,6 +210,7 @@ def read_embedded(
     line_offset: int = 0,
     column_offset: int = 0,
     cache: ReadingCache | None = None,
+    validation: ValidationMode = "fast",
 ) -> SpecReading | None:
     """Read a spec written inside another file (`container`), from a line and column of it.
 
@@ -222,6 +228,7 @@ def read_embedded(
         str(source_root),
         max_size,
         allow_hosts,
+        validation,
     )
     if cache is not None:
         found, kept = cache.get(key)
@@ -238,7 +245,7 @@ def read_embedded(
         loaded = LoadedFile(container, parsed.data, shifted)
         # No validation kept on disk: that is keyed by the bytes of the files read, and one
         # container may hold several specs.
-        reading = read_loaded(loaded, source_root, max_size, allow_hosts)
+        reading = read_loaded(loaded, source_root, max_size, allow_hosts, validation=validation)
     if cache is not None:
         files = reading.files if reading is not None and reading.files else ()
         cache.put(key, reading, files or (container,))

@@ -11,10 +11,11 @@ compiles is the spec's `example` problem; one that only the validator's engine r
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 from jsonschema.exceptions import ValidationError
 from jsonschema_path import SchemaPath
@@ -28,6 +29,7 @@ from openapi_spec_validator.validation.validators import (
 
 from mkdocs_platform.models import Finding, FindingClass
 from mkdocs_platform.openapi.document import SpecDocument, resolve_tokens
+from mkdocs_platform.openapi.fast_validate import FROM_VALUE, PARTS, KeywordWalk, located
 from mkdocs_platform.openapi.patterns import UNCHECKED, bounded_validator
 
 MAX_ERRORS = 200
@@ -35,8 +37,8 @@ MAX_ERRORS = 200
 
 RULE = "oas-valid"
 
-_PARTS = "_platform_parts"
-_FROM_VALUE = "_platform_value_check"
+ValidationMode = Literal["fast", "full"]
+"""`fast`: the document schema and `KeywordWalk`; `full`: openapi-spec-validator itself."""
 
 
 def _regex_checker() -> Any:
@@ -110,9 +112,8 @@ def _located(cls: type[keywords.KeywordValidator]) -> type[keywords.KeywordValid
             if parts is not None:
                 self.registry._platform_last = parts
             for error in super().__call__(*args, **kwargs):
-                if parts is not None and not hasattr(error, _PARTS):
-                    setattr(error, _PARTS, (*parts, "default") if is_value_check else parts)
-                    setattr(error, _FROM_VALUE, is_value_check)
+                if parts is not None:
+                    located(error, parts, from_value=is_value_check)
                 yield error
 
     if is_value_check:
@@ -209,7 +210,7 @@ def _short(message: str) -> str:
 def _classify(
     doc: SpecDocument, family: str, error: ValidationError
 ) -> tuple[FindingClass, list[str], str]:
-    parts = getattr(error, _PARTS, None)
+    parts = getattr(error, PARTS, None)
     relative = [str(p) for p in error.absolute_path]
     message = _short(error.message)
     if parts is None:
@@ -235,7 +236,7 @@ def _classify(
             tokens = doc.physical_tokens([*relative, *inner])
         return "structure", tokens, message
     tokens = doc.physical_tokens([*parts, *relative])
-    if getattr(error, _FROM_VALUE, False):
+    if getattr(error, FROM_VALUE, False):
         if getattr(error, UNCHECKED, False):
             return "example", tokens, f"the default value cannot be checked: {message}"
         return "example", tokens, f"the default value does not match its schema: {message}"
@@ -244,8 +245,11 @@ def _classify(
     return "structure", tokens, message
 
 
-def validate_document(doc: SpecDocument) -> list[Finding]:
-    """Validate a bundled spec with openapi-spec-validator; every problem a located finding."""
+def validate_document(doc: SpecDocument, mode: ValidationMode = "fast") -> list[Finding]:
+    """Validate a bundled spec with openapi-spec-validator's verdicts; every problem located.
+
+    `fast` reaches them at parsing speed (see `fast_validate`); `full` runs the validator.
+    """
     family = spec_family(doc.data)
     if family is None:
         version = (
@@ -263,12 +267,29 @@ def validate_document(doc: SpecDocument) -> list[Finding]:
     if doc.unresolved_refs:
         # The validator raises on unresolved $refs; they are reported already.
         return []
-    validator = _VALIDATORS[family](doc.data)
+    base = _VALIDATORS[family]
+    if mode == "full":
+        validator = base(doc.data)
+        errors = _iter_errors(validator)
+        registry = validator.keyword_validators_registry
+
+        def last_place() -> tuple[str, ...]:
+            return tuple(getattr(registry, "_platform_last", ()))
+
+        failed = "openapi-spec-validator failed here"
+    else:
+        walk = KeywordWalk(doc.data, family)
+        errors = itertools.chain(base.schema_validator.iter_errors(doc.data), walk.iter_errors())
+
+        def last_place() -> tuple[str, ...]:
+            return walk.last
+
+        failed = "validation failed here"
     findings: list[Finding] = []
     seen: set[tuple[str, str]] = set()
     extra = 0
     try:
-        for error in _iter_errors(validator):
+        for error in errors:
             finding_class, tokens, message = _classify(doc, family, error)
             key = ("/".join(tokens), message)
             if key in seen:
@@ -279,14 +300,13 @@ def validate_document(doc: SpecDocument) -> list[Finding]:
                 continue
             findings.append(doc.finding(RULE, "error", finding_class, message, tokens))
     except Exception as exc:  # noqa: BLE001 - the validator may raise anything on valid input
-        last = getattr(validator.keyword_validators_registry, "_platform_last", ())
-        tokens = doc.physical_tokens(list(last))
+        tokens = doc.physical_tokens(list(last_place()))
         findings.append(
             doc.finding(
                 RULE,
                 "warn",
                 "tool",
-                f"openapi-spec-validator failed here ({type(exc).__name__}: {str(exc)[:200]}); "
+                f"{failed} ({type(exc).__name__}: {str(exc)[:200]}); "
                 "the rest of the document was not validated",
                 tokens,
             )

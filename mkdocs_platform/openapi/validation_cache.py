@@ -28,7 +28,7 @@ from typing import Any
 from mkdocs_platform.models import Finding
 from mkdocs_platform.openapi.document import SpecDocument
 from mkdocs_platform.openapi.fetch import FetchError, read_regular_file
-from mkdocs_platform.openapi.validate import validate_document
+from mkdocs_platform.openapi.validate import ValidationMode, validate_document
 
 FORMAT = 3
 """Bumped when what is stored changes shape."""
@@ -59,7 +59,7 @@ def _version(package: str) -> str:
         return "unknown"
 
 
-def cache_key(document: SpecDocument) -> str | None:
+def cache_key(document: SpecDocument, validation: ValidationMode = "fast") -> str | None:
     """A digest of the spec's files and the versions that judge them; None if it cannot be made.
 
     Each file is read as the bundler read it: a regular file of at most the spec's size limit.
@@ -67,7 +67,8 @@ def cache_key(document: SpecDocument) -> str | None:
     if document.max_size <= 0:
         return None
     digest = hashlib.sha256()
-    for part in (str(FORMAT), _version("mkdocs-platform"), _version("openapi-spec-validator")):
+    versions = (_version("mkdocs-platform"), _version("openapi-spec-validator"))
+    for part in (str(FORMAT), validation, *versions):
         digest.update(part.encode() + b"\0")
     for path in sorted(document.files, key=str):
         try:
@@ -169,24 +170,27 @@ def _store(path: Path, key: str, secret: bytes, findings: list[Finding]) -> None
 
 
 def validate_cached(
-    document: SpecDocument, directory: Path | None, secret_dir: Path | None = None
+    document: SpecDocument,
+    directory: Path | None,
+    secret_dir: Path | None = None,
+    validation: ValidationMode = "fast",
 ) -> list[Finding]:
     """`validate_document`, answered from `directory` when the same files were validated before.
 
     Entries are signed with the secret in `secret_dir` (by default `user_cache_dir()`); without
     a secret nothing is cached.
     """
-    key = cache_key(document) if directory is not None else None
+    key = cache_key(document, validation) if directory is not None else None
     if directory is None or key is None:
-        return validate_document(document)
+        return validate_document(document, validation)
     secret = _secret(secret_dir if secret_dir is not None else user_cache_dir())
     if secret is None:
-        return validate_document(document)
+        return validate_document(document, validation)
     path = directory / key[:2] / f"{key}.json"
     cached = _load(path, key, secret)
     if cached is not None:
         return cached
-    findings = validate_document(document)
+    findings = validate_document(document, validation)
     # A read-only cache folder costs speed, never the build.
     with contextlib.suppress(OSError, ValueError):
         _store(path, key, secret, findings)
