@@ -147,6 +147,13 @@ def _check_ids(apis: list[ApiEntry]) -> None:
     for entry in apis:
         where = f"{entry.source.name}:{entry.spec_path}"
         if entry.id in RESERVED_IDS or not entry.id:
+            if entry.catalog is not None:
+                entity = entry.catalog
+                raise PortalError(
+                    f"source '{entry.source.name}': the API '{entity.name}' of "
+                    f"{entity.file}:{entity.line} takes the id '{entry.id}', which is reserved; "
+                    "give the entity another metadata.name"
+                )
             raise PortalError(
                 f"source '{entry.source.name}': the API in {entry.spec_path} would get the id "
                 f"'{entry.id}', which is reserved or empty; give it another with a specs item "

@@ -22,6 +22,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import lxml.html
 import pytest
 import yaml
 from bs4 import BeautifulSoup
@@ -530,33 +531,66 @@ def test_every_case_has_its_pages_or_its_finding(hostile_portal):
     assert not missing, missing
 
 
-def _harmless(html: str, where: str) -> list[str]:
-    soup = BeautifulSoup(html, "html.parser")
-    problems = [
-        f"{where}: a payload script"
-        for script in soup.find_all("script")
-        if PAYLOAD_MARK in script.get_text() or PAYLOAD_MARK in (script.get("src") or "")
-    ]
-    for element in soup.find_all(True):
-        if element.name in ("iframe", "object", "embed", "base", "meta") and (
-            element.name != "meta" or element.get("http-equiv")
+TEMPLATE_RESULT = str(7 * 191)
+"""What the corpus's template payload `{{ 7 * 191 }}` would show if it were evaluated."""
+
+GENERATED_CASES = {case["id"] for case in MANIFEST if "runtime" in case}
+"""Cases made at run time: no payload in them, and numbers of every size on their pages."""
+
+
+def _scan(html: str, where: str) -> list[str]:
+    """What on one page could run a payload: scripts, handlers, dangerous URLs and elements.
+
+    lxml's parser decodes attributes as a browser does, and is fast enough for the portal's
+    hundreds of megabytes of pages.
+    """
+    problems = []
+    for element in lxml.html.document_fromstring(html).iter():
+        tag = element.tag
+        if not isinstance(tag, str):
+            continue  # a comment or a processing instruction
+        if tag in ("iframe", "object", "embed", "base") or (
+            tag == "meta" and "http-equiv" in element.attrib
         ):
-            problems.append(f"{where}: a <{element.name}> element")
-        for name, value in element.attrs.items():
-            text = " ".join(value) if isinstance(value, list) else str(value)
-            if name.lower().startswith("on") and PAYLOAD_MARK in text:
-                problems.append(f"{where}: <{element.name} {name}>")
-            squeezed = "".join(text.split()).lower()
+            problems.append(f"{where}: a <{tag}> element")
+        if tag == "script" and (
+            PAYLOAD_MARK in (element.text or "") or PAYLOAD_MARK in element.get("src", "")
+        ):
+            problems.append(f"{where}: a payload script")
+        for name, value in element.attrib.items():
+            if name.startswith("on") and PAYLOAD_MARK in value:
+                problems.append(f"{where}: <{tag} {name}>")
+            squeezed = "".join(value.split()).lower()
             if name in ("href", "src", "action", "formaction", "data", "xlink:href") and (
                 squeezed.startswith(("javascript:", "data:text/html", "vbscript:"))
             ):
-                problems.append(f"{where}: <{element.name} {name}={text[:60]!r}>")
+                problems.append(f"{where}: <{tag} {name}={value[:60]!r}>")
+    return problems
+
+
+def _harmless(html: str, where: str) -> list[str]:
+    problems = _scan(html, where)
     problems.extend(
         f"{where}: {leaked!r} is on the page"
-        for leaked in ("root:x:0:0", "SECRET-OUTSIDE-THE-SOURCE", str(7 * 191))
+        for leaked in ("root:x:0:0", "SECRET-OUTSIDE-THE-SOURCE")
         if leaked in html
     )
+    generated = any(where.startswith(f"apis/{case}/") for case in GENERATED_CASES)
+    if not generated and TEMPLATE_RESULT in html:
+        problems.append(f"{where}: an evaluated template ({TEMPLATE_RESULT}) is on the page")
     return problems
+
+
+def test_the_payload_scan_sees_what_would_run():
+    # The scan must catch each way a payload runs, or passing proves nothing.
+    page = (
+        "<script>window.__pwned=1</script><img src=x onerror='window.__pwned=1'>"
+        "<a href='&#106;avascript:alert(1)'>x</a><iframe></iframe>"
+        "<meta http-equiv=refresh content='0;url=x'><p>1337</p>"
+    )
+    problems = _harmless(page, "apis/payload-summary/index.html")
+    assert len(problems) == 6, problems
+    assert _harmless("<p>&lt;script&gt;window.__pwned=1&lt;/script&gt;</p>", "x.html") == []
 
 
 def test_no_payload_runs_in_any_page(hostile_portal):
