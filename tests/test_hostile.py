@@ -441,6 +441,17 @@ def _unique_entity_names(folder: Path, case_id: str) -> None:
         catalog.write_bytes(raw.replace(b"hostile", f"{case_id}-entity".encode()))
 
 
+EXAMPLE = Path(__file__).resolve().parents[1] / "example_site"
+
+
+def example_sources(root: Path) -> list[dict]:
+    """The example portal's sources (with their SDKs), copied under `root/example`."""
+    shutil.copytree(EXAMPLE / "services", root / "example" / "services", dirs_exist_ok=True)
+    config = yaml.safe_load((EXAMPLE / "mkdocs.yml").read_text())
+    (plugin,) = [p["platform"] for p in config["plugins"] if isinstance(p, dict)]
+    return [{**source, "path": f"example/{source['path']}"} for source in plugin["sources"]]
+
+
 @pytest.fixture(scope="module")
 def hostile_portal(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile-portal")
@@ -455,6 +466,7 @@ def hostile_portal(tmp_path_factory):
     good["components"] = {"schemas": {"Pet": {"type": "object"}}}
     write_files(repos / "good", {"openapi.json": good})
     sources.append({"name": "good", "path": "repos/good"})
+    sources.extend(example_sources(root))
     write_files(root / "docs", {"index.md": "# Home\n\nSix times seven is {{ 6 * 7 }}.\n"})
     plugin = {"sources": sources, "pages": "operation", "cache": False}
     config = make_config(
@@ -508,6 +520,28 @@ def test_good_api_is_whole_beside_the_hostile_ones(hostile_portal):
     assert (site / "apis/good/models/index.html").is_file()
     assert (site / "apis/good/scorecard/index.html").is_file()
     assert list((site / "apis/good/operations").rglob("index.html"))
+
+
+def test_example_apis_are_unchanged_beside_the_hostile_ones(hostile_portal, tmp_path):
+    site = _built(hostile_portal)
+    beside = {api["id"]: api for api in json.loads((site / "scorecards.json").read_text())["apis"]}
+    config = make_config(tmp_path, {"sources": example_sources(tmp_path), "cache": False})
+    alone_report = tmp_path / "alone.json"
+    code = cli.main(
+        ["check", "--config", str(config), "--format", "json", "--output", str(alone_report)]
+    )
+    assert code in (0, 1)
+    alone = json.loads(alone_report.read_text())["apis"]
+    assert len(alone) == 5
+    for api in alone:
+        other = beside[api["id"]]
+        assert (other["score"], other["grade"], other["level"]) == (
+            api["score"],
+            api["grade"],
+            api["level"],
+        )
+        assert [f["message"] for f in other["findings"]] == [f["message"] for f in api["findings"]]
+        assert (site / "apis" / api["id"] / "index.html").is_file()
 
 
 def test_every_case_has_its_pages_or_its_finding(hostile_portal):

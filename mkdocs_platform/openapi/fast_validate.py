@@ -54,6 +54,7 @@ FROM_VALUE = "_platform_value_check"
 _OPERATIONS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 _MAX_REF_HOPS = 64
 _DOCUMENT_URI = "urn:mkdocs-platform:document"
+_UNSEEN = object()
 
 
 class UnresolvableRefError(LookupError):
@@ -67,46 +68,33 @@ def located(error: ValidationError, parts: tuple[str, ...], from_value: bool = F
         setattr(error, FROM_VALUE, from_value)
 
 
+def _python_compiles(pattern: str) -> bool:
+    try:
+        with warnings.catch_warnings():
+            # A spec's odd pattern is its finding to make, not a warning on stderr.
+            warnings.simplefilter("ignore")
+            re.compile(pattern)
+    except (re.error, OverflowError, RecursionError, ValueError):
+        return False
+    return True
+
+
 @lru_cache(maxsize=1)
 def _draft4_metaschema() -> Any:
-    # The metaschema OpenAPI 2.0 and 3.0 schemas are checked against, regex formats aside:
-    # Python's `re` decides those, as it does in the validator.
-    return jsonschema_rs.Draft4Validator(OAS30Validator.META_SCHEMA, validate_formats=False)
-
-
-def _patterns_compile(value: Any, budget: list[int]) -> bool:
-    """Whether every `pattern` text anywhere under `value` compiles with Python's `re`."""
-    stack = [value]
-    while stack:
-        budget[0] -= 1
-        if budget[0] < 0:
-            return False
-        node = stack.pop()
-        if isinstance(node, dict):
-            pattern = node.get("pattern")
-            if isinstance(pattern, str):
-                try:
-                    with warnings.catch_warnings():
-                        # A spec's odd pattern is its finding to make, not a warning on stderr.
-                        warnings.simplefilter("ignore")
-                        re.compile(pattern)
-                except (re.error, OverflowError, RecursionError, ValueError):
-                    return False
-            stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
-        elif isinstance(node, list):
-            stack.extend(v for v in node if isinstance(v, (dict, list)))
-    return True
+    # The metaschema OpenAPI 2.0 and 3.0 schemas are checked against; its `regex` format is
+    # Python's `re`, as in the validator.
+    return jsonschema_rs.Draft4Validator(
+        OAS30Validator.META_SCHEMA, validate_formats=True, formats={"regex": _python_compiles}
+    )
 
 
 def _surely_meets_draft4(value: Any) -> bool:
     """True when `value` meets the draft-04 metaschema; False when it may not."""
     try:
-        if not _draft4_metaschema().is_valid(value):
-            return False
+        return bool(_draft4_metaschema().is_valid(value))
     except (ValueError, TypeError, OverflowError):
         # A value jsonschema-rs cannot take (a YAML date, a huge number): ask the validator.
         return False
-    return _patterns_compile(value, [50_000])
 
 
 class KeywordWalk:
@@ -126,6 +114,7 @@ class KeywordWalk:
         self.dialect: str | None = None
         self._registry: Registry[Any] | None = None
         self._places: dict[int, list[str]] | None = None
+        self._targets: dict[str, Any] = {}
 
     # -- reading as the validator's path objects do ------------------------------------
     # A check is entered with the node as written, and follows its `$ref` once entered: a
@@ -134,19 +123,27 @@ class KeywordWalk:
     def resolve(self, node: Any) -> Any:
         """`node` with `$ref`s followed to what they point at."""
         hops = 0
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-            ref = node["$ref"]
+        while isinstance(node, dict) and isinstance(ref := node.get("$ref"), str):
             hops += 1
-            if not ref.startswith("#") or hops > _MAX_REF_HOPS:
+            if hops > _MAX_REF_HOPS:
                 raise UnresolvableRefError(ref)
-            node = self.data
-            for token in from_pointer(ref):
-                if isinstance(node, dict) and token in node:
-                    node = node[token]
-                elif isinstance(node, list) and (index := list_index(token, len(node))) is not None:
-                    node = node[index]
-                else:
-                    raise UnresolvableRefError(ref)
+            target = self._targets.get(ref, _UNSEEN)
+            if target is _UNSEEN:
+                target = self._targets[ref] = self._target(ref)
+            node = target
+        return node
+
+    def _target(self, ref: str) -> Any:
+        if not ref.startswith("#"):
+            raise UnresolvableRefError(ref)
+        node = self.data
+        for token in from_pointer(ref):
+            if isinstance(node, dict) and token in node:
+                node = node[token]
+            elif isinstance(node, list) and (index := list_index(token, len(node))) is not None:
+                node = node[index]
+            else:
+                raise UnresolvableRefError(ref)
         return node
 
     @staticmethod
@@ -158,11 +155,6 @@ class KeywordWalk:
         if isinstance(node, dict):
             return self.resolve(node[key])
         raise KeyError(key)
-
-    @staticmethod
-    def written(node: Any, key: str) -> Any:
-        """The value under `key` of a resolved mapping, as written (its `$ref` not followed)."""
-        return node[key]
 
     @staticmethod
     def entries(node: Any) -> list[tuple[Any, Any]]:
@@ -324,11 +316,40 @@ class KeywordWalk:
         require_properties: bool = True,
         meta_checked: bool = False,
     ) -> Iterator[ValidationError]:
-        schema = self.enter(parts, node)
-        if not isinstance(schema, (Mapping, bool)):
+        # Schemas are most of a large document: checked by a plain recursion into a list, the
+        # errors found before a failure still reported before it.
+        errors: list[ValidationError] = []
+        failure: Exception | None = None
+        try:
+            self._check_schema(
+                errors,
+                node,
+                parts,
+                require_properties=require_properties,
+                meta_checked=meta_checked,
+            )
+        except Exception as exc:  # noqa: BLE001 - re-raised once the errors before it are out
+            failure = exc
+        yield from errors
+        if failure is not None:
+            raise failure
+
+    def _check_schema(
+        self,
+        errors: list[ValidationError],
+        node: Any,
+        parts: tuple[str, ...],
+        *,
+        require_properties: bool,
+        meta_checked: bool,
+    ) -> None:
+        self.last = parts
+        schema = self.resolve(node)
+        is_dict = isinstance(schema, dict)
+        if not is_dict and not isinstance(schema, (Mapping, bool)):
             error = OpenAPIValidationError(f"{schema!r} is not of type 'object', 'boolean'")
             located(error, parts)
-            yield error
+            errors.append(error)
             return
         identity = id(schema)
         if not meta_checked and identity not in self.meta_checked:
@@ -336,16 +357,20 @@ class KeywordWalk:
             meta_error = self.metaschema_error(schema)
             if meta_error is not None:
                 located(meta_error, parts)
-                yield meta_error
+                errors.append(meta_error)
                 return
         if identity in self.visited:
             return
         self.visited.add(identity)
+        if not is_dict:
+            return
+        check = self._check_schema
         nested_properties: set[str] = set()
         for keyword in ("allOf", "anyOf", "oneOf"):
-            if self.has(schema, keyword):
-                for index, inner in self.entries(self.value(schema, keyword)):
-                    yield from self.schema(
+            if keyword in schema:
+                for index, inner in self.entries(self.resolve(schema[keyword])):
+                    check(
+                        errors,
                         inner,
                         (*parts, keyword, str(index)),
                         require_properties=False,
@@ -354,35 +379,37 @@ class KeywordWalk:
                     if keyword == "allOf":
                         nested_properties |= self._properties_of(self.resolve(inner))
         for keyword in ("not", "items"):
-            if self.has(schema, keyword):
-                yield from self.schema(
-                    self.written(schema, keyword),
+            if keyword in schema:
+                check(
+                    errors,
+                    schema[keyword],
                     (*parts, keyword),
                     require_properties=False,
                     meta_checked=True,
                 )
         properties: list[Any] = []
-        if self.has(schema, "properties"):
-            for name, inner in self.entries(self.value(schema, "properties")):
+        if "properties" in schema:
+            for name, inner in self.entries(self.resolve(schema["properties"])):
                 properties.append(name)
-                yield from self.schema(
+                check(
+                    errors,
                     inner,
                     (*parts, "properties", str(name)),
                     require_properties=False,
                     meta_checked=True,
                 )
-        required = (self.has(schema, "required") and self.value(schema, "required")) or []
-        if self.has(schema, "allOf") and require_properties:
+        required = ("required" in schema and self.resolve(schema["required"])) or []
+        if "allOf" in schema and require_properties:
             extra = list(set(required) - set(properties) - nested_properties)
             if extra:
                 error = ExtraParametersError(f"Required list has not defined properties: {extra}")
                 located(error, parts)
-                yield error
-        if self.has(schema, "default"):
-            default = self.value(schema, "default")
-            nullable = self.value(schema, "nullable") if self.has(schema, "nullable") else False
+                errors.append(error)
+        if "default" in schema:
+            default = self.resolve(schema["default"])
+            nullable = self.resolve(schema["nullable"]) if "nullable" in schema else False
             if default is not None or nullable is not True:
-                yield from self.default(schema, default, parts)
+                errors.extend(self.default(schema, default, parts))
 
     def _properties_of(self, schema: Any) -> set[str]:
         """Every property name reachable from `schema`, as the validator collects them."""
