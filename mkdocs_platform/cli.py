@@ -22,6 +22,7 @@ from typing import Any, TextIO
 from mkdocs.config.base import ValidationError
 
 from mkdocs_platform.config import WholeNumber, read_config_file
+from mkdocs_platform.discovery.ids import RESERVED_IDS
 from mkdocs_platform.discovery.specs import CONVENTIONAL_NAME
 from mkdocs_platform.errors import PlatformError, UsageError
 from mkdocs_platform.models import Portal, PortalSettings, SourceSettings, SpecSelector
@@ -153,6 +154,13 @@ def _unique(name: str, taken: set[str]) -> str:
     return unique
 
 
+def _usable(slug: str) -> str:
+    """`slug` as an id a portal accepts: `search.json` is checked as `search-api`."""
+    if not slug:
+        return "api"
+    return f"{slug}-api" if slug in RESERVED_IDS else slug
+
+
 def path_sources(paths: Sequence[Path]) -> list[tuple[Path, SourceSettings]]:
     """A portal source for each path given on the command line, beside that path.
 
@@ -170,14 +178,15 @@ def path_sources(paths: Sequence[Path]) -> list[tuple[Path, SourceSettings]]:
             raise UsageError(f"{given}: no such file or folder")
         path = given.resolve()
         if path.is_dir():
-            name = _unique(slugify(path.name) or "api", taken)
+            name = _unique(_usable(slugify(path.name)), taken)
             result.append((given, SourceSettings(name=name, path=path)))
             continue
         root = _repository_root(path)
         api_name = path.parent.name if CONVENTIONAL_NAME.match(path.name) else path.stem
-        name = _unique(slugify(root.name) or "api", taken)
+        name = _unique(_usable(slugify(root.name)), taken)
         spec = SpecSelector(
-            pattern=path.relative_to(root).as_posix(), api_id=slugify(api_name) or name
+            pattern=path.relative_to(root).as_posix(),
+            api_id=_usable(slugify(api_name)) if slugify(api_name) else name,
         )
         result.append((given, SourceSettings(name=name, path=root, specs=(spec,), catalog=False)))
     return result

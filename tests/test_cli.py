@@ -507,3 +507,18 @@ def test_config_file_is_read_as_mkdocs_reads_it(capsys, tmp_path, monkeypatch):
     code, out, _ = run(capsys, "--config", config)
     assert code == 1
     assert "its score is under fail_under 100" in out
+
+
+def test_a_spec_named_after_a_reserved_id_is_checked_under_another(capsys, tmp_path):
+    # `search`, `dashboard` and `assets` are the portal's own pages; a check has no pages.
+    write_files(tmp_path / "apis", {"search.json": minimal_spec("Search")})
+    write_files(tmp_path / "dashboard", {"openapi.yaml": minimal_spec("Dashboard")})
+    code, out, err = run(
+        capsys,
+        str(tmp_path / "apis" / "search.json"),
+        str(tmp_path / "dashboard"),
+        "--format",
+        "json",
+    )
+    assert (code, err) == (0, "")
+    assert sorted(api["id"] for api in json.loads(out)["apis"]) == ["dashboard-api", "search-api"]
