@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import urllib.parse
 from collections.abc import Sequence
+from functools import lru_cache
 
 
 def escape_token(token: str) -> str:
@@ -33,10 +34,16 @@ def from_pointer(pointer: str) -> list[str]:
     unescaped (RFC 6901: `~1` is `/`, then `~0` is `~`). Give only the fragment: the part of a
     `$ref` after its first `#`.
     """
+    return list(_tokens(pointer))
+
+
+@lru_cache(maxsize=16_384)
+def _tokens(pointer: str) -> tuple[str, ...]:
+    # A large spec names the same few thousand `$ref`s hundreds of thousands of times.
     body = urllib.parse.unquote(pointer.removeprefix("#"))
     if not body:
-        return []
-    return [unescape_token(t) for t in body.split("/")[1:]]
+        return ()
+    return tuple(unescape_token(t) for t in body.split("/")[1:])
 
 
 def list_index(token: str, length: int) -> int | None:

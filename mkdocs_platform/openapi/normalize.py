@@ -117,10 +117,11 @@ class _Normalizer:
             ref = node["$ref"]
             if not ref.startswith("#"):
                 return {}, at
-            target = resolve_tokens(self.doc, from_pointer(ref))
+            tokens = from_pointer(ref)
+            target = resolve_tokens(self.doc, tokens)
             if not isinstance(target, dict):
                 return {}, at
-            node, at = target, tuple(from_pointer(ref))
+            node, at = target, tuple(tokens)
             hops += 1
         return node, at
 
