@@ -660,5 +660,5 @@ def test_nothing_is_written_outside_the_site(hostile_portal):
     _built(hostile_portal)
     # Names from specs (tags, operationIds, entity names) never leave the site folder.
     written = {p.name for p in root.iterdir()}
-    assert written <= {"docs", "repos", "site", "mkdocs.yml", ".cache"}, written
+    assert written <= {"docs", "repos", "example", "site", "mkdocs.yml", ".cache"}, written
     assert not list(root.rglob("pwned"))
