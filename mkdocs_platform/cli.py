@@ -184,9 +184,10 @@ def path_sources(paths: Sequence[Path]) -> list[tuple[Path, SourceSettings]]:
         root = _repository_root(path)
         api_name = path.parent.name if CONVENTIONAL_NAME.match(path.name) else path.stem
         name = _unique(_usable(slugify(root.name)), taken)
+        api_slug = slugify(api_name)
         spec = SpecSelector(
             pattern=path.relative_to(root).as_posix(),
-            api_id=_usable(slugify(api_name)) if slugify(api_name) else name,
+            api_id=_usable(api_slug) if api_slug else name,
         )
         result.append((given, SourceSettings(name=name, path=root, specs=(spec,), catalog=False)))
     return result
