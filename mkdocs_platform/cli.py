@@ -21,6 +21,7 @@ from typing import Any, TextIO
 
 from mkdocs.config.base import ValidationError
 
+from mkdocs_platform.cache import stage_store, user_cache_dir
 from mkdocs_platform.config import WholeNumber, read_config_file
 from mkdocs_platform.discovery.ids import RESERVED_IDS
 from mkdocs_platform.discovery.specs import CONVENTIONAL_NAME
@@ -28,7 +29,7 @@ from mkdocs_platform.errors import PlatformError, UsageError
 from mkdocs_platform.models import Portal, PortalSettings, SourceSettings, SpecSelector
 from mkdocs_platform.models.api import slugify
 from mkdocs_platform.models.scorecard import LEVELS, GateResult, Scorecard
-from mkdocs_platform.openapi.validation_cache import user_cache_dir
+from mkdocs_platform.openapi import ReadingCache
 from mkdocs_platform.portal import read_portal, score_portal
 from mkdocs_platform.scorecard.outputs import (
     REPORT_FORMATS,
@@ -244,10 +245,12 @@ def check_portal(args: argparse.Namespace) -> Portal:
     """
     given = args.paths or ([] if args.config is not None else [Path()])
     sources = path_sources(given)
-    portal = read_portal(check_settings(args, [source for _, source in sources]))
+    settings = check_settings(args, [source for _, source in sources])
+    readings = ReadingCache(stage_store(settings.stages_dir))
+    portal = read_portal(settings, readings)
     _require_apis(portal, sources)
     # Some folders of a portal are not all of it: waivers for its other APIs are not stale.
-    score_portal(portal, complete=not sources)
+    score_portal(portal, complete=not sources, store=readings.store)
     return portal
 
 

@@ -13,6 +13,7 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from mkdocs_platform.cache import stage_store
 from mkdocs_platform.config import PLUGIN_OPTION, PlatformConfig, to_settings
 from mkdocs_platform.errors import PortalError
 from mkdocs_platform.mkdocs_adapter import (
@@ -53,8 +54,9 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
         if not self.config.enabled:
             return None
         settings = to_settings(self.config, config.config_file_path)
+        self.readings.store = stage_store(settings.stages_dir)
         try:
-            portal = build_portal(settings, self.readings)
+            portal = build_portal(settings, self.readings if settings.cache else None)
         except PortalError as exc:
             # Worded as MkDocs words its own configuration errors.
             raise ConfigurationError(f"{PLUGIN_OPTION}'sources': {exc}") from None
@@ -68,7 +70,7 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
                 "run with --verbose for the traceback"
             ) from None
         self.portal = portal
-        self.renderer = PortalRenderer(portal)
+        self.renderer = PortalRenderer(portal, self.readings.store)
         self.site = self.renderer.plan()
         config.extra_css.append(self.site.css_uri)
         config.extra_javascript.append(self.site.js_uri)

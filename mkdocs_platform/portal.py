@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from mkdocs.plugins import get_plugin_logger
 
+from mkdocs_platform.cache import StageCache
 from mkdocs_platform.discovery.catalog import SourceCatalog, read_catalog, relate
 from mkdocs_platform.discovery.ids import RESERVED_IDS, default_api_id
 from mkdocs_platform.discovery.specs import find_spec_files, missing_explicit_specs, walk_files
@@ -43,6 +44,7 @@ def _entry(source: Source, spec_path: str, reading: SpecReading, api_id: str = "
         # A copy: the SDK findings added to the entry must not grow a reading kept in the cache.
         findings=list(reading.findings),
         locate=reading.locate,
+        digest=reading.digest,
     )
 
 
@@ -232,14 +234,15 @@ def read_portal(settings: PortalSettings, cache: ReadingCache | None = None) -> 
     return Portal(settings=settings, apis=apis, components=components, findings=findings)
 
 
-def score_portal(portal: Portal, *, complete: bool = True) -> None:
+def score_portal(portal: Portal, *, complete: bool = True, store: StageCache | None = None) -> None:
     """Score every API of the portal and evaluate the gates.
 
     `complete` says the portal holds every API the waiver file may name: a waiver for an id it
-    does not have is then stale. A check of some folders of a portal is not complete.
+    does not have is then stale. A check of some folders of a portal is not complete. `store`
+    keeps scorecards between builds.
     """
     settings = portal.settings.scorecard
-    scorecards = score_apis(portal.apis, settings, complete=complete)
+    scorecards = score_apis(portal.apis, settings, complete=complete, store=store)
     for api, card in zip(portal.apis, scorecards, strict=True):
         api.scorecard = card
     portal.gate = evaluate_gates(scorecards, settings)
@@ -253,7 +256,7 @@ def build_portal(settings: PortalSettings, cache: ReadingCache | None = None) ->
         SourceError: when a source cannot be made available (it names the source and why).
     """
     portal = read_portal(settings, cache)
-    score_portal(portal)
+    score_portal(portal, store=cache.store if cache is not None else None)
     log_portal(portal)
     return portal
 

@@ -291,7 +291,7 @@ def _sign(user_cache: Path, entry: dict[str, Any]) -> dict[str, Any]:
     import hashlib
     import hmac
 
-    from mkdocs_platform.openapi.validation_cache import KEY_FILE
+    from mkdocs_platform.cache import KEY_FILE
 
     secret = (user_cache / "mkdocs-platform" / KEY_FILE).read_bytes()
     body = json.dumps([entry["format"], entry["key"], entry["findings"]], sort_keys=True)

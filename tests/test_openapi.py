@@ -450,7 +450,8 @@ def test_validation_findings_are_kept_on_disk_until_a_file_changes(tmp_path, mon
     import hmac
     import json as json_module
 
-    from mkdocs_platform.openapi.validation_cache import FORMAT, KEY_FILE
+    from mkdocs_platform.cache import KEY_FILE
+    from mkdocs_platform.openapi.validation_cache import FORMAT
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "user"))
     spec = minimal_spec()

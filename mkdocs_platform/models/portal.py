@@ -79,7 +79,7 @@ class PortalSettings:
     cache_dir: Path = Path(".cache/plugin/platform")
     """Where fetched sources and cached results live."""
     cache: bool = True
-    """Keep validation results in `cache_dir` between builds."""
+    """Keep readings, validation results, scorecards and pages in `cache_dir` between builds."""
     offline: bool = False
     """Never touch the network."""
     concurrency: int = 4
@@ -99,6 +99,12 @@ class PortalSettings:
     def validation_dir(self) -> Path | None:
         """Where validator findings are kept between builds, when caching is on."""
         return self.cache_dir / "validation" if self.cache else None
+
+    @property
+    def stages_dir(self) -> Path | None:
+        """Where readings, scorecards and rendered pages are kept between builds, when caching
+        is on."""
+        return self.cache_dir / "stages" if self.cache else None
 
 
 @dataclass(frozen=True)
@@ -205,6 +211,11 @@ class ApiEntry:
     """Which SDK methods call which operations, when the API has SDKs."""
     scorecard: Scorecard | None = field(default=None, repr=False, compare=False)
     """The API's scorecard, once scored."""
+    digest: str | None = field(default=None, repr=False, compare=False)
+    """A digest of every file its reading was made from; None when it cannot be cached."""
+    cache_key: str | None = field(default=None, repr=False, compare=False)
+    """The digest of everything its scorecard and pages are made from, once scored; None when
+    they are not cached."""
 
     @property
     def owner(self) -> str:

@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from mkdocs.plugins import get_plugin_logger
 
+from mkdocs_platform.cache import StageCache, content_key, file_digest, files_unchanged
 from mkdocs_platform.models import Finding, Locate, Location
 from mkdocs_platform.models.api import ApiModel
 from mkdocs_platform.openapi.document import SpecDocument, bundle_spec
@@ -67,6 +68,9 @@ class SpecReading:
     """Every local file the reading depends on."""
     locate: Locate | None = field(default=None, repr=False, compare=False)
     """Where a place of the bundled document was written (a `SpecLocator`)."""
+    digest: str | None = None
+    """A digest of everything the reading was made from, for the stages after it; None when
+    it depends on something that cannot be digested (a file fetched from a URL)."""
 
 
 def _stamp(path: Path) -> tuple[str, int, int]:
@@ -78,23 +82,59 @@ def _stamp(path: Path) -> tuple[str, int, int]:
 
 
 class ReadingCache:
-    """Readings kept across `mkdocs serve` rebuilds, reused while none of their files changed."""
+    """Readings reused while none of their files changed: in memory across `mkdocs serve`
+    rebuilds, and on disk across builds when given a `StageCache`.
 
-    def __init__(self) -> None:
+    A reading on disk is stored with the digest of every file it was read from, and is used
+    only while each file still has that digest.
+    """
+
+    STAGE = "reading"
+
+    def __init__(self, store: StageCache | None = None) -> None:
+        self.store = store
         self._entries: dict[
             tuple[object, ...], tuple[SpecReading | None, tuple[tuple[str, int, int], ...]]
         ] = {}
 
-    def get(self, key: tuple[object, ...]) -> tuple[bool, SpecReading | None]:
+    def get(self, key: tuple[object, ...], max_size: int) -> tuple[bool, SpecReading | None]:
+        """(found, reading) for `key`; found is False when it must be read again."""
         entry = self._entries.get(key)
-        if entry is None:
+        if entry is not None:
+            reading, stamps = entry
+            if all(_stamp(Path(stamp[0])) == stamp for stamp in stamps):
+                return True, reading
+        if self.store is None:
             return False, None
-        reading, stamps = entry
-        if all(_stamp(Path(stamp[0])) == stamp for stamp in stamps):
-            return True, reading
-        return False, None
+        stored = self.store.get(self.STAGE, content_key(self.STAGE, *key))
+        if not (isinstance(stored, tuple) and len(stored) == 2):
+            return False, None
+        files, reading = stored
+        if not isinstance(reading, SpecReading | None) or not isinstance(files, tuple):
+            return False, None
+        if not files_unchanged(files, max_size):
+            return False, None
+        self._remember(key, reading, tuple(Path(path) for path, _ in files))
+        return True, reading
 
     def put(
+        self,
+        key: tuple[object, ...],
+        reading: SpecReading | None,
+        files: tuple[Path, ...],
+        max_size: int,
+        *,
+        durable: bool = True,
+    ) -> None:
+        """Keep `reading`, read from `files`; on disk too when `durable` (no remote file)."""
+        digests = tuple((str(path), file_digest(path, max_size)) for path in files)
+        if reading is not None:
+            reading.digest = content_key(self.STAGE, *key, *digests)
+        self._remember(key, reading, files)
+        if self.store is not None and durable:
+            self.store.put(self.STAGE, content_key(self.STAGE, *key), (digests, reading))
+
+    def _remember(
         self, key: tuple[object, ...], reading: SpecReading | None, files: tuple[Path, ...]
     ) -> None:
         self._entries[key] = (reading, tuple(_stamp(p) for p in files))
@@ -120,7 +160,7 @@ def read_spec(
     """
     key = (str(path), str(source_root), max_size, allow_hosts, validation)
     if cache is not None:
-        found, reading = cache.get(key)
+        found, reading = cache.get(key, max_size)
         if found:
             return reading
     try:
@@ -132,7 +172,9 @@ def read_spec(
             loaded, source_root, max_size, allow_hosts, validation_dir, validation
         )
     if cache is not None:
-        cache.put(key, reading, reading.files if reading is not None and reading.files else (path,))
+        files = reading.files if reading is not None and reading.files else (path,)
+        # What an allowed host served may change without any file here changing.
+        cache.put(key, reading, files, max_size, durable=not allow_hosts)
     return reading
 
 
@@ -231,7 +273,7 @@ def read_embedded(
         validation,
     )
     if cache is not None:
-        found, kept = cache.get(key)
+        found, kept = cache.get(key, max_size)
         if found:
             return kept
     rel = container.relative_to(source_root).as_posix()
@@ -248,7 +290,7 @@ def read_embedded(
         reading = read_loaded(loaded, source_root, max_size, allow_hosts, validation=validation)
     if cache is not None:
         files = reading.files if reading is not None and reading.files else ()
-        cache.put(key, reading, files or (container,))
+        cache.put(key, reading, files or (container,), max_size, durable=not allow_hosts)
     return reading
 
 

@@ -18,13 +18,11 @@ import dataclasses
 import hashlib
 import hmac
 import json
-import os
-import secrets
-import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from mkdocs_platform.cache import signing_secret, user_cache_dir, write_atomically
 from mkdocs_platform.models import Finding
 from mkdocs_platform.openapi.document import SpecDocument
 from mkdocs_platform.openapi.fetch import FetchError, read_regular_file
@@ -36,20 +34,9 @@ FORMAT = 3
 MAX_ENTRY_SIZE = 16 * 1024 * 1024
 """Largest entry read back, in bytes; the validator keeps a few hundred findings at most."""
 
-KEY_FILE = "validation-cache.key"
-"""The secret entries are signed with, in the user's cache folder."""
-
-_SECRET_SIZE = 32
 _FIELDS = frozenset(f.name for f in dataclasses.fields(Finding))
 _OPTIONAL_TEXT = ("file", "pointer", "symbol")
 _OPTIONAL_INT = ("line", "column")
-
-
-def user_cache_dir() -> Path:
-    """This program's folder in the user's cache (`$XDG_CACHE_HOME` or `~/.cache`)."""
-    base = os.environ.get("XDG_CACHE_HOME", "").strip()
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
-    return root / "mkdocs-platform"
 
 
 def _version(package: str) -> str:
@@ -78,37 +65,6 @@ def cache_key(document: SpecDocument, validation: ValidationMode = "fast") -> st
         digest.update(document.rel(path).encode("utf-8", "backslashreplace") + b"\0")
         digest.update(hashlib.sha256(raw).digest())
     return digest.hexdigest()
-
-
-def _secret(folder: Path) -> bytes | None:
-    """The signing secret in `folder`, made on first use; None when it cannot be kept."""
-    path = folder / KEY_FILE
-    try:
-        return _read_secret(path)
-    except (FetchError, ValueError):
-        pass
-    try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(secrets.token_bytes(_SECRET_SIZE))
-        # Two builds at once: the first secret written stays, the other is dropped.
-        try:
-            os.link(temporary, path)
-        except FileExistsError:
-            pass
-        finally:
-            Path(temporary).unlink()
-        return _read_secret(path)
-    except (OSError, FetchError, ValueError):
-        return None
-
-
-def _read_secret(path: Path) -> bytes:
-    raw = read_regular_file(path, _SECRET_SIZE)
-    if len(raw) != _SECRET_SIZE:
-        raise ValueError("not a secret of this program")
-    return raw
 
 
 def _signature(secret: bytes, key: str, findings: Any) -> str:
@@ -158,15 +114,7 @@ def _store(path: Path, key: str, secret: bytes, findings: list[Finding]) -> None
         "findings": items,
         "signature": _signature(secret, key, items),
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            json.dump(entry, handle, ensure_ascii=True)
-        Path(temporary).replace(path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_atomically(path, json.dumps(entry, ensure_ascii=True).encode("ascii"))
 
 
 def validate_cached(
@@ -183,7 +131,7 @@ def validate_cached(
     key = cache_key(document, validation) if directory is not None else None
     if directory is None or key is None:
         return validate_document(document, validation)
-    secret = _secret(secret_dir if secret_dir is not None else user_cache_dir())
+    secret = signing_secret(secret_dir if secret_dir is not None else user_cache_dir())
     if secret is None:
         return validate_document(document, validation)
     path = directory / key[:2] / f"{key}.json"

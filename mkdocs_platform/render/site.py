@@ -16,6 +16,7 @@ import orjson
 from markupsafe import Markup, escape
 from mkdocs.plugins import get_plugin_logger
 
+from mkdocs_platform.cache import StageCache, content_key
 from mkdocs_platform.models import SEVERITY_ORDER, ApiEntry, Finding, Portal
 from mkdocs_platform.models.findings import internal_finding
 from mkdocs_platform.render.charts import badge_json_for, badge_svg_for
@@ -179,11 +180,49 @@ def _sorted_findings(findings: list[Finding]) -> list[Finding]:
     )
 
 
-class PortalRenderer:
-    """Plans the portal's pages and renders each on demand."""
+class _RecordedLinks:
+    """A `LinkResolver` that remembers every URL it gave, so a kept page can be checked."""
 
-    def __init__(self, portal: Portal) -> None:
+    def __init__(self, links: LinkResolver) -> None:
+        self.links = links
+        self.given: dict[tuple[str, str, str | None], str] = {}
+
+    def page(self, src_uri: str, anchor: str | None = None) -> str:
+        url = self.links.page(src_uri, anchor)
+        self.given["page", src_uri, anchor] = url
+        return url
+
+    def file(self, dest_uri: str) -> str:
+        url = self.links.file(dest_uri)
+        self.given["file", dest_uri, None] = url
+        return url
+
+
+def _same_links(given: object, links: LinkResolver) -> bool:
+    """Whether `links` still gives every URL a kept page was rendered with."""
+    if not isinstance(given, dict):
+        return False
+    for (kind, uri, anchor), url in given.items():
+        now = links.page(uri, anchor) if kind == "page" else links.file(uri)
+        if now != url:
+            return False
+    return True
+
+
+PAGE_STAGE = "page"
+
+
+class PortalRenderer:
+    """Plans the portal's pages and renders each on demand.
+
+    With `store`, an API page whose API is unchanged since a build that rendered it (the
+    same `ApiEntry.cache_key` and findings) and whose links still lead to the same URLs is
+    taken from the cache.
+    """
+
+    def __init__(self, portal: Portal, store: StageCache | None = None) -> None:
         self.portal = portal
+        self.store = store
         self.output = portal.settings.output
         self.apis = {api.id: api for api in portal.apis}
         self.api_pages = {api.id: self._plan_pages(api) for api in portal.apis}
@@ -325,11 +364,36 @@ class PortalRenderer:
     def render(self, plan: PagePlan, links: LinkResolver) -> RenderedPage:
         """The page's HTML; a page whose rendering fails says so, with the finding, instead of
         failing the build."""
+        key = self._page_key(plan)
+        if key is not None and self.store is not None:
+            stored = self.store.get(PAGE_STAGE, key)
+            if (
+                isinstance(stored, tuple)
+                and len(stored) == 2
+                and isinstance(stored[1], RenderedPage)
+                and _same_links(stored[0], links)
+            ):
+                return stored[1]
+        recorded = _RecordedLinks(links)
         try:
-            return self._render(plan, links)
+            page = self._render(plan, recorded)
         except Exception as exc:
             log.debug("rendering %s failed", plan.src_uri, exc_info=True)
             return self._failed_page(plan, exc)
+        if key is not None and self.store is not None:
+            self.store.put(PAGE_STAGE, key, (recorded.given, page))
+        return page
+
+    def _page_key(self, plan: PagePlan) -> str | None:
+        """What an API page is made from; None for portal-wide pages and uncached APIs."""
+        api = self.apis.get(plan.api_id or "")
+        if api is None or api.cache_key is None:
+            return None
+        settings = self.portal.settings
+        # The findings as they are now: planning may have added some since scoring.
+        return content_key(
+            PAGE_STAGE, api.cache_key, api.findings, plan, settings.output, settings.pages
+        )
 
     def _failed_page(self, plan: PagePlan, exc: Exception) -> RenderedPage:
         api = self.apis.get(plan.api_id or "")

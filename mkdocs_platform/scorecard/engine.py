@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 
 from mkdocs.plugins import get_plugin_logger
 
+from mkdocs_platform.cache import StageCache, content_key, file_digest
 from mkdocs_platform.models import ApiEntry, Finding, Locate
 from mkdocs_platform.models.findings import internal_finding
 from mkdocs_platform.models.scorecard import (
@@ -20,6 +22,7 @@ from mkdocs_platform.models.scorecard import (
     WaivedFinding,
     Waiver,
 )
+from mkdocs_platform.scorecard.codeowners import MAX_CODEOWNERS_SIZE, find_codeowners
 from mkdocs_platform.scorecard.context import RuleContext, api_locator
 from mkdocs_platform.scorecard.score import (
     grade_of,
@@ -29,7 +32,13 @@ from mkdocs_platform.scorecard.score import (
     points_available,
 )
 from mkdocs_platform.scorecard.settings import EffectiveRule, rules_for
-from mkdocs_platform.scorecard.waivers import WaiverSet, load_waivers, waive_check, waive_loose
+from mkdocs_platform.scorecard.waivers import (
+    MAX_WAIVER_FILE_SIZE,
+    WaiverSet,
+    load_waivers,
+    waive_check,
+    waive_loose,
+)
 
 log = get_plugin_logger(__name__)
 
@@ -140,6 +149,56 @@ def _score_guarded(
         return score_api(unscored, settings, now=moment, waivers=waivers)
 
 
+SCORE_STAGE = "score"
+
+
+def score_key(api: ApiEntry, context: tuple[object, ...]) -> str | None:
+    """The digest of everything scoring `api` reads; None when its reading has none."""
+    if api.digest is None:
+        return None
+    codeowners = find_codeowners(api.source.root)
+    return content_key(
+        SCORE_STAGE,
+        api.digest,
+        api.id,
+        api.source,
+        api.spec_path,
+        api.catalog,
+        api.providers,
+        api.consumers,
+        api.findings,
+        api.sdks,
+        api.sdk_links,
+        getattr(api, "spec_changed_at", None),
+        file_digest(codeowners, MAX_CODEOWNERS_SIZE) if codeowners is not None else None,
+        *context,
+    )
+
+
+def _score_cached(
+    api: ApiEntry,
+    settings: ScorecardSettings,
+    moment: datetime,
+    waivers: WaiverSet | None,
+    context: tuple[object, ...],
+    store: StageCache,
+) -> Scorecard:
+    key = score_key(api, context)
+    api.cache_key = key
+    if key is not None:
+        stored = store.get(SCORE_STAGE, key)
+        if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], Scorecard):
+            card: Scorecard = stored[0]
+            api.findings.extend(stored[1])
+            return card
+    before = len(api.findings)
+    card = _score_guarded(api, settings, moment, waivers)
+    if key is not None:
+        # What scoring added to the API (a crash) is added again when the card is reused.
+        store.put(SCORE_STAGE, key, (card, api.findings[before:]))
+    return card
+
+
 def _check_score(rule: EffectiveRule, **counts: Any) -> CheckScore:
     """A check's score: its rule's settings and the counts it gave."""
     spec = rule.spec
@@ -199,8 +258,13 @@ def score_apis(
     *,
     now: datetime | None = None,
     complete: bool = True,
+    store: StageCache | None = None,
 ) -> list[Scorecard]:
     """The scorecard of every API, in the order given.
+
+    With `store`, an API whose inputs (its reading, SDKs, catalog entity, findings, the
+    settings, the waiver and CODEOWNERS files, the day) were scored before gets that scorecard
+    back; `ApiEntry.cache_key` is set to the key it was scored under.
 
     The waiver file is read once. With `complete` (every API of the portal is scored), its
     waivers for API ids that none of `apis` has are stale: each is a finding on every API, as
@@ -210,7 +274,16 @@ def score_apis(
     moment = now or datetime.now(timezone.utc)
     waivers = load_waivers(settings.waivers) if settings.waivers is not None else None
     apis = list(apis)
-    cards = [_score_guarded(api, settings, moment, waivers) for api in apis]
+    if store is None:
+        cards = [_score_guarded(api, settings, moment, waivers) for api in apis]
+    else:
+        waivers_digest = (
+            file_digest(Path(settings.waivers), MAX_WAIVER_FILE_SIZE)
+            if settings.waivers is not None
+            else None
+        )
+        context = (settings, moment.date(), waivers_digest)
+        cards = [_score_cached(api, settings, moment, waivers, context, store) for api in apis]
     if waivers is not None and complete:
         unknown = waivers.unknown_apis(api.id for api in apis)
         if unknown:
