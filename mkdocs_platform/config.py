@@ -38,6 +38,7 @@ from mkdocs_platform.models.scorecard import (
 from mkdocs_platform.models.sdk import DOCSTRING_STYLES, SdkSettings
 from mkdocs_platform.scorecard.registry import PLANNED_RULE_IDS
 from mkdocs_platform.scorecard.rules import all_rules
+from mkdocs_platform.workers import default_concurrency
 
 log = get_plugin_logger(__name__)
 
@@ -460,8 +461,9 @@ class PlatformConfig(StrictConfig):
     """Where fetched sources and cached results live, relative to mkdocs.yml."""
     offline = c.Type(bool, default=False)
     """Never touch the network; build from the cache."""
-    concurrency = c.Type(int, default=4)
-    """How many sources or specs are worked on at once."""
+    concurrency = c.Optional(c.Type(int))
+    """How many worker processes read and render APIs, and how many sources are fetched at
+    once; by default the number of cores."""
     max_spec_size = ByteSize(default="64MB")
     """Larger files are a finding and are not loaded."""
     allow_hosts = c.ListOfItems(c.Type(str), default=[])
@@ -543,7 +545,7 @@ def to_settings(config: PlatformConfig, config_file_path: str | None = None) -> 
         cache_dir=(folder / config.cache_dir).resolve(),
         cache=config.cache,
         offline=config.offline,
-        concurrency=config.concurrency,
+        concurrency=config.concurrency or default_concurrency(),
         max_spec_size=config.max_spec_size,
         allow_hosts=tuple(config.allow_hosts),
         validation=config.validation,  # type: ignore[arg-type]

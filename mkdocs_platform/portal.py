@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
@@ -11,14 +12,24 @@ from mkdocs_platform.discovery.catalog import SourceCatalog, read_catalog, relat
 from mkdocs_platform.discovery.ids import RESERVED_IDS, default_api_id
 from mkdocs_platform.discovery.specs import find_spec_files, missing_explicit_specs, walk_files
 from mkdocs_platform.errors import PortalError
-from mkdocs_platform.models import ApiEntry, CatalogEntity, Finding, Portal, PortalSettings, Source
+from mkdocs_platform.models import (
+    ApiEntry,
+    CatalogEntity,
+    Finding,
+    Portal,
+    PortalSettings,
+    Source,
+    SpecFile,
+)
 from mkdocs_platform.models.api import slugify
 from mkdocs_platform.models.findings import internal_finding
-from mkdocs_platform.openapi import ReadingCache, SpecReading, read_spec
+from mkdocs_platform.openapi import ReadingCache, SpecReading, read_spec, spec_key
+from mkdocs_platform.openapi.validate import ValidationMode
 from mkdocs_platform.scorecard import evaluate_gates, score_apis
 from mkdocs_platform.sdk import link_operations, load_sdk
 from mkdocs_platform.sdk.settings import resolve_sdk, sdk_api_id
 from mkdocs_platform.sources import resolve_sources
+from mkdocs_platform.workers import spread
 
 log = get_plugin_logger(__name__)
 
@@ -48,9 +59,100 @@ def _entry(source: Source, spec_path: str, reading: SpecReading, api_id: str = "
     )
 
 
-def _read_source(
+@dataclass(frozen=True)
+class _SpecTask:
+    """One spec to read, as a worker receives it."""
+
+    path: Path
+    source_root: Path
+    max_size: int
+    allow_hosts: tuple[str, ...]
+    validation_dir: Path | None
+    validation: ValidationMode
+    store: StageCache | None
+
+
+def _read_one(task: _SpecTask) -> SpecReading | None:
+    cache = ReadingCache(task.store) if task.store is not None else None
+    return read_spec(
+        task.path,
+        task.source_root,
+        task.max_size,
+        task.allow_hosts,
+        cache,
+        task.validation_dir,
+        task.validation,
+    )
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _read_specs(
+    specs: list[tuple[Source, SpecFile]], settings: PortalSettings, cache: ReadingCache | None
+) -> list[SpecReading | None]:
+    """The reading of every spec, in order: kept ones from the cache, the others read by
+    `concurrency` workers."""
+    readings: dict[int, SpecReading | None] = {}
+    keys: dict[int, tuple[object, ...]] = {}
+    missing: list[int] = []
+    for i, (source, spec) in enumerate(specs):
+        if cache is not None:
+            keys[i] = spec_key(
+                spec.path,
+                source.root,
+                settings.max_spec_size,
+                settings.allow_hosts,
+                settings.validation,
+            )
+            found, reading = cache.get(keys[i], settings.max_spec_size)
+            if found:
+                readings[i] = reading
+                continue
+        missing.append(i)
+    tasks = [
+        _SpecTask(
+            path=specs[i][1].path,
+            source_root=specs[i][0].root,
+            max_size=settings.max_spec_size,
+            allow_hosts=settings.allow_hosts,
+            validation_dir=settings.validation_dir,
+            validation=settings.validation,
+            store=cache.store if cache is not None else None,
+        )
+        for i in missing
+    ]
+    weights = [_size(task.path) for task in tasks]
+    results = spread(_read_one, tasks, weights, settings.concurrency)
+    for i, result in zip(missing, results, strict=True):
+        source, spec = specs[i]
+        if isinstance(result, Exception):
+            # One spec must not take the portal down: it is an API with this finding.
+            log.debug("reading %s:%s failed", source.name, spec.rel_path, exc_info=result)
+            crash = _stage_finding("reading the spec", result, spec.rel_path)
+            readings[i] = SpecReading(findings=[crash])
+            continue
+        readings[i] = result
+        if cache is not None:
+            cache.remember(keys[i], result, spec.path)
+    return [readings[i] for i in range(len(specs))]
+
+
+@dataclass
+class _SourceFiles:
+    """A source's catalog, and the specs it has beside it."""
+
+    catalog: SourceCatalog
+    specs: list[SpecFile]
+
+
+def _find_source_files(
     source: Source, settings: PortalSettings, cache: ReadingCache | None
-) -> _SourceResult:
+) -> _SourceFiles:
     missing = missing_explicit_specs(source)
     if missing:
         raise PortalError(
@@ -62,26 +164,18 @@ def _read_source(
     catalog = read_catalog(source, settings, files, cache) if files is not None else SourceCatalog()
     # A spec the catalog describes appears once, under the catalog's id.
     described = {api.definition.resolve() for api in catalog.apis if api.definition is not None}
+    specs = [s for s in find_spec_files(source, files) if s.path.resolve() not in described]
+    return _SourceFiles(catalog, specs)
+
+
+def _source_result(
+    source: Source,
+    catalog: SourceCatalog,
+    specs: list[tuple[SpecFile, SpecReading | None]],
+) -> _SourceResult:
     result = _SourceResult(components=catalog.components, findings=catalog.findings)
     discovered: list[tuple[str | None, ApiEntry]] = []
-    for spec in find_spec_files(source, files):
-        if spec.path.resolve() in described:
-            continue
-        try:
-            reading = read_spec(
-                spec.path,
-                source.root,
-                settings.max_spec_size,
-                settings.allow_hosts,
-                cache,
-                settings.validation_dir,
-                settings.validation,
-            )
-        except Exception as exc:
-            # One spec must not take the portal down: it is an API with this finding.
-            log.debug("reading %s:%s failed", source.name, spec.rel_path, exc_info=True)
-            crash = _stage_finding("reading the spec", exc, spec.rel_path)
-            reading = SpecReading(findings=[crash])
+    for spec, reading in specs:
         if reading is None:
             log.info(
                 "source '%s': %s has no top-level 'openapi' or 'swagger' key; it is not an API",
@@ -104,6 +198,20 @@ def _read_source(
         entry.catalog = api.entity
         result.apis.append(entry)
     return result
+
+
+def _read_sources(
+    sources: list[Source], settings: PortalSettings, cache: ReadingCache | None
+) -> list[_SourceResult]:
+    found = [_find_source_files(source, settings, cache) for source in sources]
+    specs = [
+        (source, spec) for source, files in zip(sources, found, strict=True) for spec in files.specs
+    ]
+    readings = iter(_read_specs(specs, settings, cache))
+    return [
+        _source_result(source, files.catalog, [(spec, next(readings)) for spec in files.specs])
+        for source, files in zip(sources, found, strict=True)
+    ]
 
 
 def _drop_duplicate_entities(results: list[_SourceResult]) -> None:
@@ -219,7 +327,7 @@ def read_portal(settings: PortalSettings, cache: ReadingCache | None = None) -> 
         SourceError: when a source cannot be made available (it names the source and why).
     """
     sources = resolve_sources(settings)
-    results = [_read_source(source, settings, cache) for source in sources]
+    results = _read_sources(sources, settings, cache)
     _drop_duplicate_entities(results)
     apis = sorted((api for result in results for api in result.apis), key=lambda e: e.id)
     _check_ids(apis)

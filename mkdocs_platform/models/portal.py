@@ -82,8 +82,8 @@ class PortalSettings:
     """Keep readings, validation results, scorecards and pages in `cache_dir` between builds."""
     offline: bool = False
     """Never touch the network."""
-    concurrency: int = 4
-    """How many sources or specs are worked on at once."""
+    concurrency: int = 1
+    """How many worker processes read and render APIs, and sources are fetched at once."""
     max_spec_size: int = 64 * 1024 * 1024
     """Files larger than this many bytes are a finding and are not loaded."""
     allow_hosts: tuple[str, ...] = ()

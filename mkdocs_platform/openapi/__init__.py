@@ -40,6 +40,7 @@ __all__ = [
     "read_embedded",
     "read_loaded",
     "read_spec",
+    "spec_key",
     "unloadable",
 ]
 
@@ -134,6 +135,12 @@ class ReadingCache:
         if self.store is not None and durable:
             self.store.put(self.STAGE, content_key(self.STAGE, *key), (digests, reading))
 
+    def remember(self, key: tuple[object, ...], reading: SpecReading | None, path: Path) -> None:
+        """Keep in memory a reading of `path` made elsewhere (in a worker, which stored it)."""
+        self._remember(
+            key, reading, reading.files if reading is not None and reading.files else (path,)
+        )
+
     def _remember(
         self, key: tuple[object, ...], reading: SpecReading | None, files: tuple[Path, ...]
     ) -> None:
@@ -143,6 +150,17 @@ class ReadingCache:
 def is_openapi_document(data: Any) -> bool:
     """Whether parsed data declares itself OpenAPI (`openapi`) or Swagger (`swagger`)."""
     return isinstance(data, dict) and ("openapi" in data or "swagger" in data)
+
+
+def spec_key(
+    path: Path,
+    source_root: Path,
+    max_size: int,
+    allow_hosts: tuple[str, ...],
+    validation: ValidationMode,
+) -> tuple[object, ...]:
+    """What a reading of the spec at `path` is kept under."""
+    return (str(path), str(source_root), max_size, allow_hosts, validation)
 
 
 def read_spec(
@@ -158,7 +176,7 @@ def read_spec(
 
     Returns None when the file parses but is not an OpenAPI document.
     """
-    key = (str(path), str(source_root), max_size, allow_hosts, validation)
+    key = spec_key(path, source_root, max_size, allow_hosts, validation)
     if cache is not None:
         found, reading = cache.get(key, max_size)
         if found:
