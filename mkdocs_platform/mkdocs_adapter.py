@@ -12,8 +12,16 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
+from mkdocs_platform.models import ApiEntry
 from mkdocs_platform.render.markdown import plain_title
-from mkdocs_platform.render.site import NavNode, PortalRenderer, PortalSite, TocEntry
+from mkdocs_platform.render.site import (
+    LinkResolver,
+    NavNode,
+    PagePlan,
+    PortalRenderer,
+    PortalSite,
+    TocEntry,
+)
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -112,6 +120,54 @@ class _MkDocsLinks:
 
     def file(self, dest_uri: str) -> str:
         return get_relative_url(dest_uri, self._page_url)
+
+
+class _PageUrls:
+    """The links of one page, from the URLs MkDocs gave the portal's pages: a plain object, so a
+    worker process can render with it. It gives what `_MkDocsLinks` gives."""
+
+    def __init__(self, page_url: str, urls: dict[str, str]) -> None:
+        self._page_url = page_url
+        self._urls = urls
+
+    def page(self, src_uri: str, anchor: str | None = None) -> str:
+        relative = get_relative_url(self._urls.get(src_uri, src_uri), self._page_url)
+        return f"{relative}#{anchor}" if anchor else relative
+
+    def file(self, dest_uri: str) -> str:
+        return get_relative_url(dest_uri, self._page_url)
+
+
+def _spec_size(api: ApiEntry) -> int:
+    try:
+        return (api.source.root / api.spec_path).stat().st_size
+    except OSError:
+        return 0
+
+
+def prerender_pages(
+    renderer: PortalRenderer, site: PortalSite, files: Files, concurrency: int
+) -> None:
+    """Render every API page the portal adds, spread over `concurrency` workers, before MkDocs
+    asks for them one by one."""
+    urls = {}
+    ours = []
+    for plan in site.pages:
+        file = files.get_file_from_path(plan.src_uri)
+        if file is None:
+            continue
+        urls[plan.src_uri] = file.url
+        if file.generated_by is not None:
+            ours.append((plan, file.url))
+    by_api: dict[str | None, dict[str, str]] = {}
+    for plan in site.pages:
+        if plan.src_uri in urls:
+            by_api.setdefault(plan.api_id, {})[plan.src_uri] = urls[plan.src_uri]
+    portal_wide = by_api.get(None, {})
+    plans: list[tuple[PagePlan, LinkResolver]] = [
+        (plan, _PageUrls(url, {**portal_wide, **by_api.get(plan.api_id, {})})) for plan, url in ours
+    ]
+    renderer.prerender(plans, concurrency, _spec_size)
 
 
 def _toc_tokens(entries: list[TocEntry]) -> list[dict[str, object]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError, PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -20,6 +21,7 @@ from mkdocs_platform.mkdocs_adapter import (
     add_site_files,
     apply_rendered_page,
     place_in_nav,
+    prerender_pages,
     watched_paths,
 )
 from mkdocs_platform.models import Portal
@@ -85,6 +87,11 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
         if self.site is None:
             return None
         return place_in_nav(self.site, nav, files)
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
+        if self.site is not None and self.renderer is not None and self.portal is not None:
+            prerender_pages(self.renderer, self.site, files, self.portal.settings.concurrency)
+        return env
 
     @event_priority(100)  # First: our HTML replaces the placeholder before others see the page.
     def on_page_content(

@@ -6,6 +6,7 @@ so any engine that can place pages at the planned URIs can host the portal.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from markupsafe import Markup, escape
 from mkdocs.plugins import get_plugin_logger
 
 from mkdocs_platform.cache import StageCache, content_key
-from mkdocs_platform.models import SEVERITY_ORDER, ApiEntry, Finding, Portal
+from mkdocs_platform.models import SEVERITY_ORDER, ApiEntry, Finding, Portal, PortalSettings
 from mkdocs_platform.models.findings import internal_finding
 from mkdocs_platform.render.charts import badge_json_for, badge_svg_for
 from mkdocs_platform.render.dashboard import DashboardView, level_rank
@@ -26,6 +27,7 @@ from mkdocs_platform.render.markdown import plain_title
 from mkdocs_platform.render.reference import ApiPages, Reference
 from mkdocs_platform.scorecard.portfolio import build_portfolio
 from mkdocs_platform.sources import file_links
+from mkdocs_platform.workers import spread
 
 PageKind = Literal[
     "catalog", "dashboard", "overview", "tag", "operation", "models", "webhooks", "scorecard", "sdk"
@@ -212,6 +214,29 @@ def _same_links(given: object, links: LinkResolver) -> bool:
 PAGE_STAGE = "page"
 
 
+@dataclass
+class ApiPagesTask:
+    """The pages of one API to render, as a worker receives them."""
+
+    api: ApiEntry
+    """A copy of the API, without what rendering does not read."""
+    plans: list[PagePlan]
+    links: list[LinkResolver]
+    """For each plan, its links (a plain object that pickles)."""
+    settings: PortalSettings
+    store: StageCache | None
+
+
+def render_api_pages(task: ApiPagesTask) -> tuple[list[RenderedPage], list[Finding]]:
+    """The task's pages, and the findings rendering them added to the API."""
+    renderer = PortalRenderer(Portal(settings=task.settings, apis=[task.api]), task.store)
+    before = len(task.api.findings)
+    pages = [
+        renderer.render(plan, links) for plan, links in zip(task.plans, task.links, strict=True)
+    ]
+    return pages, task.api.findings[before:]
+
+
 class PortalRenderer:
     """Plans the portal's pages and renders each on demand.
 
@@ -223,6 +248,7 @@ class PortalRenderer:
     def __init__(self, portal: Portal, store: StageCache | None = None) -> None:
         self.portal = portal
         self.store = store
+        self._rendered: dict[str, RenderedPage] = {}
         self.output = portal.settings.output
         self.apis = {api.id: api for api in portal.apis}
         self.api_pages = {api.id: self._plan_pages(api) for api in portal.apis}
@@ -361,19 +387,63 @@ class PortalRenderer:
             groups.setdefault(api.system if key == "system" else api.owner, []).append(api)
         return sorted(groups.items(), key=lambda item: (item[0] == "", item[0].lower()))
 
+    def prerender(
+        self,
+        plans: list[tuple[PagePlan, LinkResolver]],
+        concurrency: int,
+        weight: Callable[[ApiEntry], int],
+    ) -> None:
+        """Render the API pages among `plans` now, each API's pages by one of `concurrency`
+        workers, for `render` to hand out; `weight` says how large an API is."""
+        by_api: dict[str, list[tuple[PagePlan, LinkResolver]]] = {}
+        for plan, links in plans:
+            if plan.api_id is not None and plan.api_id in self.apis:
+                by_api.setdefault(plan.api_id, []).append((plan, links))
+        tasks = []
+        for api_id, pages in by_api.items():
+            kept = [self._kept(plan, links) for plan, links in pages]
+            if all(page is not None for page in kept):
+                self._rendered.update(
+                    (plan.src_uri, page)
+                    for (plan, _), page in zip(pages, kept, strict=True)
+                    if page
+                )
+                continue
+            api = self.apis[api_id]
+            # A copy: findings a worker adds come back once, whether it ran here or elsewhere.
+            copy = dataclasses.replace(api, locate=None, findings=list(api.findings))
+            tasks.append(
+                ApiPagesTask(
+                    copy,
+                    [p for p, _ in pages],
+                    [links for _, links in pages],
+                    self.portal.settings,
+                    self.store,
+                )
+            )
+        results = spread(render_api_pages, tasks, [weight(t.api) for t in tasks], concurrency)
+        for task, result in zip(tasks, results, strict=True):
+            if isinstance(result, Exception):
+                # Rendering guards each page, so this is a bug of the task itself: pages are
+                # rendered when asked for instead.
+                log.debug("rendering the pages of %s failed", task.api.id, exc_info=result)
+                continue
+            rendered, added = result
+            self.apis[task.api.id].findings.extend(added)
+            self._rendered.update(
+                (plan.src_uri, page) for plan, page in zip(task.plans, rendered, strict=True)
+            )
+
     def render(self, plan: PagePlan, links: LinkResolver) -> RenderedPage:
         """The page's HTML; a page whose rendering fails says so, with the finding, instead of
         failing the build."""
+        done = self._rendered.pop(plan.src_uri, None)
+        if done is not None:
+            return done
+        kept = self._kept(plan, links)
+        if kept is not None:
+            return kept
         key = self._page_key(plan)
-        if key is not None and self.store is not None:
-            stored = self.store.get(PAGE_STAGE, key)
-            if (
-                isinstance(stored, tuple)
-                and len(stored) == 2
-                and isinstance(stored[1], RenderedPage)
-                and _same_links(stored[0], links)
-            ):
-                return stored[1]
         recorded = _RecordedLinks(links)
         try:
             page = self._render(plan, recorded)
@@ -383,6 +453,21 @@ class PortalRenderer:
         if key is not None and self.store is not None:
             self.store.put(PAGE_STAGE, key, (recorded.given, page))
         return page
+
+    def _kept(self, plan: PagePlan, links: LinkResolver) -> RenderedPage | None:
+        """The page as a build rendered it before, if nothing it was made from changed."""
+        key = self._page_key(plan)
+        if key is None or self.store is None:
+            return None
+        stored = self.store.get(PAGE_STAGE, key)
+        if (
+            isinstance(stored, tuple)
+            and len(stored) == 2
+            and isinstance(stored[1], RenderedPage)
+            and _same_links(stored[0], links)
+        ):
+            return stored[1]
+        return None
 
     def _page_key(self, plan: PagePlan) -> str | None:
         """What an API page is made from; None for portal-wide pages and uncached APIs."""
