@@ -14,6 +14,7 @@ from mkdocs.utils import get_relative_url
 
 from mkdocs_platform.models import ApiEntry
 from mkdocs_platform.render.markdown import plain_title
+from mkdocs_platform.render.search import searchable
 from mkdocs_platform.render.site import (
     LinkResolver,
     NavNode,
@@ -188,6 +189,31 @@ def apply_rendered_page(
     page.edit_url = plan.edit_url
     page.toc = get_toc(_toc_tokens(rendered.toc))  # type: ignore[arg-type]
     return str(rendered.html)
+
+
+class SearchView:
+    """Hands the search plugins the searchable part of each generated page, then gives the
+    theme the whole page back (search plugins index `page.content` in `on_page_context`)."""
+
+    def __init__(self) -> None:
+        self._whole: dict[str, str] = {}
+
+    def narrow(self, site: PortalSite, page: Page) -> None:
+        """Before the search plugins: the page's content without its unsearched blocks."""
+        if page.content is None or page.file.generated_by is None:
+            return
+        if site.page(page.file.src_uri) is None:
+            return
+        narrowed = searchable(page.content)
+        if narrowed != page.content:
+            self._whole[page.file.src_uri] = page.content
+            page.content = narrowed
+
+    def widen(self, page: Page) -> None:
+        """After the search plugins: the whole page again."""
+        whole = self._whole.pop(page.file.src_uri, None)
+        if whole is not None:
+            page.content = whole
 
 
 def watched_paths(config: PlatformConfig, config_file_path: str | None) -> list[str]:

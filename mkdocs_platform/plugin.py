@@ -9,15 +9,17 @@ from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError, PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from mkdocs_platform.cache import stage_store
 from mkdocs_platform.config import PLUGIN_OPTION, PlatformConfig, to_settings
 from mkdocs_platform.errors import PortalError
 from mkdocs_platform.mkdocs_adapter import (
+    SearchView,
     add_site_files,
     apply_rendered_page,
     place_in_nav,
@@ -45,6 +47,7 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
         # Lives as long as the plugin: across `mkdocs serve` rebuilds, unchanged specs are not
         # read, validated and normalized again.
         self.readings = ReadingCache()
+        self.search_view = SearchView()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this object alive across `mkdocs serve` rebuilds.
@@ -100,6 +103,23 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
         if self.site is None or self.renderer is None:
             return None
         return apply_rendered_page(self.renderer, self.site, page, files, html)
+
+    @event_priority(100)  # Before the search plugins index the page.
+    def _narrow_for_search(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        if self.site is not None:
+            self.search_view.narrow(self.site, page)
+        return context
+
+    @event_priority(-100)  # After them, before the theme renders the page.
+    def _widen_after_search(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        self.search_view.widen(page)
+        return context
+
+    on_page_context = CombinedEvent(_narrow_for_search, _widen_after_search)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.portal is None:

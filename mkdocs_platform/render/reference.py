@@ -26,6 +26,7 @@ from mkdocs_platform.render.sdk_pages import (
     render_sdk_page,
     sdk_base_uri,
 )
+from mkdocs_platform.render.search import unsearched
 from mkdocs_platform.sources import file_links
 
 RESERVED_PAGES = frozenset({"models", "webhooks", "operations", "scorecard", "sdk", "assets"})
@@ -168,11 +169,9 @@ class Reference:
     # -- schemas ----------------------------------------------------------------------
 
     def schema(self, schema: Any, expand_named: bool = False) -> Markup:
-        return (
-            self.schemas.schema_block(schema, expand_named=expand_named)
-            if self.schemas
-            else Markup("")
-        )
+        if self.schemas is None:
+            return Markup("")
+        return unsearched(self.schemas.schema_block(schema, expand_named=expand_named))
 
     def type(self, schema: Any) -> Markup:
         return self.schemas.type_html(schema) if self.schemas else Markup("")
@@ -230,7 +229,7 @@ class Reference:
 
     @staticmethod
     def code(text: str, language: str) -> Markup:
-        return highlight(text, language)
+        return unsearched(highlight(text, language))
 
     @staticmethod
     def language_of(media_type: str) -> str:
