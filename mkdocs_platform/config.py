@@ -23,6 +23,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from mkdocs_platform.errors import ConfigError
 from mkdocs_platform.models import PortalSettings, ReportSettings, SourceSettings, SpecSelector
+from mkdocs_platform.models.portal import default_concurrency
 from mkdocs_platform.models.scorecard import (
     CATEGORIES,
     DEFAULT_WEIGHTS,
@@ -38,7 +39,6 @@ from mkdocs_platform.models.scorecard import (
 from mkdocs_platform.models.sdk import DOCSTRING_STYLES, SdkSettings
 from mkdocs_platform.scorecard.registry import PLANNED_RULE_IDS
 from mkdocs_platform.scorecard.rules import all_rules
-from mkdocs_platform.workers import default_concurrency
 
 log = get_plugin_logger(__name__)
 

@@ -10,7 +10,6 @@ of workers, and its result is not copied between processes.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -25,14 +24,6 @@ Result = TypeVar("Result")
 
 LARGE_TASK = 4 * 1024 * 1024
 """A task weighing this much (a spec of this many bytes) runs in the build's own process."""
-
-
-def default_concurrency() -> int:
-    """The number of cores this process may run on."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on every platform
-        return max(1, os.cpu_count() or 1)
 
 
 def _guarded(work: Callable[[Task], Result], task: Task) -> Result | Exception:

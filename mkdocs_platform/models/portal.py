@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -10,6 +11,14 @@ from mkdocs_platform.models.api import ApiModel
 from mkdocs_platform.models.findings import Finding, Locate
 from mkdocs_platform.models.scorecard import GateResult, Scorecard, ScorecardSettings
 from mkdocs_platform.models.sdk import SdkLinks, SdkModel, SdkSettings
+
+
+def default_concurrency() -> int:
+    """The number of cores this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on every platform
+        return max(1, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -82,7 +91,7 @@ class PortalSettings:
     """Keep readings, validation results, scorecards and pages in `cache_dir` between builds."""
     offline: bool = False
     """Never touch the network."""
-    concurrency: int = 1
+    concurrency: int = field(default_factory=default_concurrency)
     """How many worker processes read and render APIs, and sources are fetched at once."""
     max_spec_size: int = 64 * 1024 * 1024
     """Files larger than this many bytes are a finding and are not loaded."""
