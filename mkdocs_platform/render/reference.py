@@ -17,7 +17,7 @@ from mkdocs_platform.models.api import Operation, SecurityRequirement, Tag, slug
 from mkdocs_platform.models.sdk import SdkModel
 from mkdocs_platform.openapi.schema import schema_facts
 from mkdocs_platform.render.samples import Sample, highlight, request_samples, response_example
-from mkdocs_platform.render.schemas import SchemaHtml, schema_anchor
+from mkdocs_platform.render.schemas import SchemaHtml, SchemaShapes, schema_anchor
 from mkdocs_platform.render.sdk_pages import (
     SdkPage,
     SdkPageMap,
@@ -68,6 +68,14 @@ class ApiPages:
     """Operation anchor -> src_uri of the page holding it."""
     sdks: list[SdkPages] = field(default_factory=list)
     """The API's SDKs and their pages."""
+    _shapes: SchemaShapes | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def shapes(self) -> SchemaShapes | None:
+        """Which of the API's schemas are the same, worked out once for all of its pages."""
+        if self._shapes is None and self.api.model is not None:
+            self._shapes = SchemaShapes(self.api.model)
+        return self._shapes
 
     @classmethod
     def plan(cls, api: ApiEntry, output: str, split: str) -> ApiPages:
@@ -133,7 +141,9 @@ class Reference:
         self.api = pages.api
         self.links = links
         model = pages.api.model
-        self.schemas = SchemaHtml(model, self.model_href) if model is not None else None
+        self.schemas = (
+            SchemaHtml(model, self.model_href, pages.shapes) if model is not None else None
+        )
         self._by_operation_id = {
             op.operation_id: op for op in (model.operations if model else []) if op.operation_id
         }
