@@ -21,6 +21,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
 
+from mkdocs_platform.render.reference import MAX_EXAMPLE_LINES
+
 from .conftest import FIXTURES, Site, build_site, write_files
 
 SPECS = FIXTURES / "specs"
@@ -1403,7 +1405,7 @@ def test_schema_referenced_500_times_is_rendered_once_and_linked_500_times(stres
 
 
 # ==============================================================================================
-# Each schema once per page: bundled copies and repeats link; lean highlighting
+# Each schema and example once per page: bundled copies, repeats, lean highlighting
 # ==============================================================================================
 
 OWNER = {
@@ -1542,3 +1544,23 @@ def test_example_is_highlighted_with_few_spans(bundled_site):
     # Whitespace and punctuation are plain text: the theme does not colour them.
     assert code.select("span.w, span.p") == []
     assert code.find_parent("div")["class"] == ["language-json", "highlight"]
+
+
+def test_example_shown_again_on_the_page_links_to_the_first(bundled_site):
+    site = bundled_site
+    tag_page = BUNDLED + "repos/index.html"
+    first = operation_in(site, "op-getrepo").select_one(".mp-example-block .highlight")
+    again = operation_in(site, "op-getparent").select_one(".mp-example-block")
+    assert again.select("pre") == []
+    link = again.select_one(".mp-same a")
+    assert text(link) == "the example of the 200 response of GET /repos/{id}"
+    assert follow(site, tag_page, link["href"], tag_page) == first
+
+
+def test_long_example_is_cut_and_says_so(bundled_site):
+    code = operation_in(bundled_site, "op-getfields").select_one(".mp-example-block pre code")
+    lines = code.get_text().splitlines()
+    full = json.dumps(LONG_EXAMPLE, indent=2).splitlines()
+    assert len(lines) == MAX_EXAMPLE_LINES + 1
+    assert lines[:-1] == full[:MAX_EXAMPLE_LINES]
+    assert lines[-1] == f"… {len(full) - MAX_EXAMPLE_LINES} more lines"

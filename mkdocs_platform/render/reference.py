@@ -7,6 +7,7 @@ and a webhooks page when it has webhooks.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,9 @@ from mkdocs_platform.render.sdk_pages import (
     sdk_base_uri,
 )
 from mkdocs_platform.sources import file_links
+
+MAX_EXAMPLE_LINES = 60
+"""Lines of an example shown: enough for its shape and first values. The rest is counted."""
 
 RESERVED_PAGES = frozenset({"models", "webhooks", "operations", "scorecard", "sdk", "assets"})
 """Page folders under an API that a tag page never takes."""
@@ -147,6 +151,8 @@ class Reference:
         self._by_operation_id = {
             op.operation_id: op for op in (model.operations if model else []) if op.operation_id
         }
+        self._examples: dict[tuple[str, str], tuple[str, str]] = {}
+        """(language, text) -> (anchor, where) of each example shown on the page."""
 
     # -- links ------------------------------------------------------------------------
 
@@ -241,6 +247,34 @@ class Reference:
     @staticmethod
     def code(text: str, language: str) -> Markup:
         return highlight(text, language)
+
+    def example(self, text: str, language: str, where: str) -> Markup:
+        """An example payload: shown the first time on the page (cut after `MAX_EXAMPLE_LINES`
+        lines), a link to that one after. `where` names the place it is shown, for the links.
+
+        Large APIs answer the same way from many operations (GitHub's error bodies are on
+        hundreds); a page holding every copy is mostly repeats.
+        """
+        key = (language, text)
+        first = self._examples.get(key)
+        if first is not None:
+            return Markup(
+                '<p class="mp-same" data-search-exclude>'
+                'Same as <a href="#{}">the example of {}</a>.</p>'
+            ).format(*first)
+        digest = hashlib.blake2b(f"{language}\n{text}".encode(), digest_size=8).hexdigest()
+        anchor = f"mp-ex-{digest}"
+        self._examples[key] = (anchor, where)
+        lines = text.splitlines(keepends=True)
+        if len(lines) <= MAX_EXAMPLE_LINES:
+            return highlight(text, language, anchor=anchor)
+        cut = len(lines) - MAX_EXAMPLE_LINES
+        return highlight(
+            "".join(lines[:MAX_EXAMPLE_LINES]),
+            language,
+            anchor=anchor,
+            more=f"… {cut} more line{'s' if cut > 1 else ''}",
+        )
 
     @staticmethod
     def language_of(media_type: str) -> str:

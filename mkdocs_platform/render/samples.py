@@ -57,7 +57,9 @@ MAX_HIGHLIGHTED = 4096
 """Longer code (large example payloads) is shown plain: a span per token in thousands of
 examples is most of the HTML of a large API, and costs the search index time to read."""
 
-_BLOCK = '<div class="language-{} highlight" data-search-exclude><pre>{}<code>{}</code></pre></div>'
+_BLOCK = (
+    '<div class="language-{} highlight"{} data-search-exclude><pre>{}<code>{}{}</code></pre></div>'
+)
 
 
 def _escape_text(text: str) -> str:
@@ -120,20 +122,25 @@ def _span(css: str, text: str) -> str:
     return f'<span class="{css}">{escaped}</span>' if css else escaped
 
 
-def highlight(code: str, language: str) -> Markup:
+def highlight(code: str, language: str, *, anchor: str = "", more: str = "") -> Markup:
     """Code as Material/Pygments-highlighted HTML (plain escaped text if Pygments is missing).
 
     The block keeps Material's structure and Pygments' class names, so the theme colours it, but
     only tokens the theme colours get a span. It is left out of the site's search: samples and
     payloads are not what people search for, and the operation's path, id and summary are
-    indexed from its heading.
+    indexed from its heading. `anchor` is the block's id; `more` a plain last line (what was
+    cut from the code).
     """
     language_class = escape(language)
+    id_attribute = Markup(' id="{}"').format(anchor) if anchor else ""
+    tail = _escape_text(more + "\n") if more else ""
     lexer = _lexer(language) if len(code) <= MAX_HIGHLIGHTED else None
     if lexer is None:
-        return Markup(_BLOCK.format(language_class, "", _escape_text(code)))  # noqa: S704
+        plain = _escape_text(code)
+        return Markup(_BLOCK.format(language_class, id_attribute, "", plain, tail))  # noqa: S704
     # Every token's text is escaped by `_span`; classes come from Pygments' own table.
-    return Markup(_BLOCK.format(language_class, "<span></span>", _spans(lexer, code)))  # noqa: S704
+    spans = _spans(lexer, code)
+    return Markup(_BLOCK.format(language_class, id_attribute, "<span></span>", spans, tail))  # noqa: S704
 
 
 def _env_name(text: str) -> str:
