@@ -6,6 +6,7 @@ from bs4 import BeautifulSoup
 
 from mkdocs_platform.render.markdown import plain_title, render_inline, render_markdown
 from mkdocs_platform.render.samples import highlight
+from mkdocs_platform.render.site import without_layout_whitespace
 
 
 def test_commonmark_is_rendered():
@@ -82,3 +83,18 @@ def test_code_with_no_lexer_or_too_long_to_colour_is_escaped_text():
         code_element = soup.select_one("pre > code")
         assert code_element.get_text() == code
         assert code_element.find_all(True) == []
+
+
+def test_layout_whitespace_goes_where_it_shows_nothing():
+    html = (
+        '<div class="mp-operation">\n  <p>A <code>x</code> <span class="mp-flag">required</span></p>\n'
+        "  <table>\n    <tr>\n      <td>\n        <p>Text.</p>\n\n      </td>\n    </tr>\n  </table>\n"
+        '<div class="highlight"><pre><span></span><code>{\n  <span class="nt">"a"</span>: 1\n}\n'
+        "</code></pre></div>\n</div>"
+    )
+    assert without_layout_whitespace(html) == (
+        '<div class="mp-operation"><p>A <code>x</code> <span class="mp-flag">required</span></p>'
+        "<table><tr><td><p>Text.</p></td></tr></table>"
+        '<div class="highlight"><pre><span></span><code>{\n  <span class="nt">"a"</span>: 1\n}\n'
+        "</code></pre></div></div>"
+    )
