@@ -338,8 +338,8 @@ class SchemaHtml:
         return Markup('<div class="mp-schema-body" id="{}">{}</div>').format(anchor, body), False
 
     def _named_only(self, parts: list[Any], depth: int, selector: Discriminator | None) -> bool:
-        """Whether nested alternatives are all named schemas its type line already links (and
-        nothing else, a discriminator, is to be said of them)."""
+        """Whether nested alternatives are only named schemas, which the type line already
+        links, with no discriminator to explain."""
         return (
             depth > 0
             and selector is None
@@ -441,11 +441,7 @@ class SchemaHtml:
         description = Markup("")
         if facts.description and (expand_named or not facts.ref_name):
             description = render_markdown(facts.description)
-        with (
-            self._at(facts.ref_name)
-            if expand_named and facts.ref_name
-            else contextlib.nullcontext()
-        ):
+        with self._at(facts.ref_name if expand_named else None):
             body = self.tree(schema, expand_named=expand_named)
         return Markup(
             '<div class="mp-schema"><p class="mp-schema-type">{} {}</p>{}{}{}</div>'
