@@ -272,3 +272,78 @@ def test_dashboard_sorts_and_is_captured(page, example_url):
     page.set_viewport_size({"width": 1400, "height": 1600})
     _screenshot(page, "dashboard.png")
     assert page.errors == []
+
+
+def _shown_once_spec() -> dict:
+    """An object nested in a collapsed property and shown again, and an example in a second
+    tab shown again by another operation."""
+    big = {
+        "type": "object",
+        "properties": {
+            f"flag{n}": {"type": "boolean", "description": f"Whether flag {n} is set."}
+            for n in range(6)
+        },
+    }
+    example = {"id": 7, "name": "Sprocket"}
+
+    def get(operation_id: str, content: dict) -> dict:
+        return {
+            "get": {
+                "operationId": operation_id,
+                "tags": ["things"],
+                "responses": {"200": {"description": "The thing.", "content": content}},
+            }
+        }
+
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Shown once", "version": "1.0.0"},
+        "paths": {
+            "/things/a": get(
+                "getA",
+                {
+                    "text/plain": {"schema": {"type": "string"}, "example": "seven"},
+                    "application/json": {"example": example},
+                },
+            ),
+            "/things/b": get("getB", {"application/json": {"example": example}}),
+        },
+        "components": {
+            "schemas": {
+                "Outer": {
+                    "type": "object",
+                    "properties": {
+                        "first": {"type": "object", "properties": {"deep": big}},
+                        "second": {
+                            "type": "object",
+                            "description": "Another holder.",
+                            "properties": {"deep_again": big},
+                        },
+                    },
+                }
+            }
+        },
+    }
+
+
+def test_link_to_what_was_shown_earlier_reveals_it(page, tmp_path):
+    write_files(tmp_path / "repos/once", {"openapi.json": _shown_once_spec()})
+    site = build_site(tmp_path, {"sources": [{"name": "once", "path": "repos/once"}]})
+    for url in _serve(site.dir):
+        # The object's first showing is inside a collapsed property: the link opens it.
+        page.goto(f"{url}/apis/once/models/")
+        link = page.locator(".mp-same a").first
+        target = page.locator(link.get_attribute("href"))
+        assert not target.is_visible()
+        link.click()
+        target.wait_for(state="visible")
+        assert target.locator("code.mp-prop-name", has_text="flag5").is_visible()
+        # The example's first showing is in a tab not selected: the link selects it.
+        page.goto(f"{url}/apis/once/things/")
+        link = page.locator(".mp-operation:has(#op-getb) .mp-same a")
+        target = page.locator(link.first.get_attribute("href"))
+        assert not target.is_visible()
+        link.first.click()
+        target.wait_for(state="visible")
+        assert "Sprocket" in target.inner_text()
+        assert page.errors == []

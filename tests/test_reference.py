@@ -21,6 +21,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup, Tag
 
+from mkdocs_platform.render.reference import MAX_EXAMPLE_LINES
+
 from .conftest import FIXTURES, Site, build_site, write_files
 
 SPECS = FIXTURES / "specs"
@@ -1314,7 +1316,10 @@ def stress_spec() -> dict[str, Any]:
                 "post": {
                     "operationId": "postDeep",
                     "tags": ["stress"],
-                    "requestBody": {"content": {"application/json": {"schema": deep}}},
+                    # Not a copy of `Deep` (which would link to it): its own deep tree.
+                    "requestBody": {
+                        "content": {"application/json": {"schema": {**deep, "title": "Deep body"}}}
+                    },
                     "responses": {
                         "200": {
                             "description": "A.",
@@ -1397,3 +1402,165 @@ def test_schema_referenced_500_times_is_rendered_once_and_linked_500_times(stres
             links += 1
     assert definitions == 1
     assert links == HOLDERS * REFS_PER_HOLDER
+
+
+# ==============================================================================================
+# Each schema and example once per page: bundled copies, repeats, lean highlighting
+# ==============================================================================================
+
+OWNER = {
+    "type": "object",
+    "description": "Who owns a repository.",
+    "properties": {
+        "login": {"type": "string", "description": "The owner's handle."},
+        "id": {"type": "integer", "format": "int64"},
+    },
+    "required": ["login"],
+}
+SETTINGS = {
+    "type": "object",
+    "description": "How the repository behaves.",
+    "properties": {
+        name: {"type": "boolean", "description": f"Whether {name.replace('_', ' ')} is on."}
+        for name in ("has_issues", "has_wiki", "has_pages", "allow_forking", "archived")
+    },
+}
+REPO_EXAMPLE = {"name": "Hello-World", "stars": 80, "private": False, "topics": ["octocat"]}
+LONG_EXAMPLE = {f"field{n:03}": n for n in range(100)}
+"""102 lines as indented JSON."""
+
+
+def bundled_spec() -> dict[str, Any]:
+    """A spec as bundlers write them: named schemas inlined again, objects written twice."""
+    owner_ref = {"$ref": "#/components/schemas/Owner"}
+    repo_ref = {"$ref": "#/components/schemas/Repo"}
+
+    def get(operation_id: str, example: Any) -> dict[str, Any]:
+        return {
+            "get": {
+                "operationId": operation_id,
+                "tags": ["repos"],
+                "responses": {
+                    "200": {
+                        "description": "The repository.",
+                        "content": {"application/json": {"schema": repo_ref, "example": example}},
+                    }
+                },
+            }
+        }
+
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Bundled", "version": "1.0.0"},
+        "paths": {
+            "/repos/{id}": get("getRepo", REPO_EXAMPLE),
+            "/repos/{id}/parent": get("getParent", REPO_EXAMPLE),
+            "/repos/{id}/fields": get("getFields", LONG_EXAMPLE),
+        },
+        "components": {
+            "schemas": {
+                "Owner": OWNER,
+                "Repo": {
+                    "type": "object",
+                    "properties": {
+                        "owner": owner_ref,
+                        "creator": json.loads(json.dumps(OWNER)),  # Owner, inlined
+                        "maintainer": {"allOf": [owner_ref], "description": "Keeps it."},
+                        "fork_of": {
+                            "allOf": [
+                                owner_ref,
+                                {"type": "object", "properties": {"forks": {"type": "integer"}}},
+                            ]
+                        },
+                        "settings": SETTINGS,
+                        "saved_settings": json.loads(json.dumps(SETTINGS)),  # the same again
+                    },
+                },
+            }
+        },
+    }
+
+
+BUNDLED = "apis/bundled/"
+
+
+@pytest.fixture(scope="module")
+def bundled_site(tmp_path_factory) -> Site:
+    root = tmp_path_factory.mktemp("bundled")
+    write_files(root / "repos/bundled", {"openapi.json": bundled_spec()})
+    return build_site(root, {"sources": [{"name": "bundled", "path": "repos/bundled"}]})
+
+
+def test_named_schema_nested_in_another_is_linked_not_expanded(bundled_site):
+    site = bundled_site
+    models = BUNDLED + "models/index.html"
+    repo = article(site, models).select_one('div.mp-model[data-schema="Repo"]')
+    repo_props = props(repo)
+    # Through its `$ref`, inlined by a bundler, or wrapped in `allOf`: always the link.
+    for name in ("owner", "creator", "maintainer"):
+        link = repo_props[name].select_one(".mp-type a.mp-model-link")
+        assert link is not None, name
+        assert follow(site, models, link["href"], models)["id"] == "schema-owner"
+        assert repo_props[name].select(".mp-props, details") == [], name
+    # Extending a named schema inside another: the extension is shown, the base linked.
+    fork_of = repo_props["fork_of"]
+    assert [a.get_text() for a in fork_of.select(".mp-includes a.mp-model-link")] == ["Owner"]
+    assert list(props(fork_of)) == ["forks"]
+    # Owner's own properties are on its entry, nowhere else on the page.
+    shown = [c.get_text() for c in article(site, models).select("code.mp-prop-name")]
+    assert shown.count("login") == 1
+
+
+def test_inline_object_shown_again_links_to_its_first_showing(bundled_site):
+    site = bundled_site
+    models = BUNDLED + "models/index.html"
+    repo_props = props(article(site, models).select_one('div.mp-model[data-schema="Repo"]'))
+    first = props(repo_props["settings"])
+    assert list(first) == list(SETTINGS["properties"])
+    again = repo_props["saved_settings"]
+    assert again.select(".mp-props, details") == []
+    assert "How the repository behaves." in text(again)  # its own description stays
+    link = again.select_one(".mp-same a")
+    target = follow(site, models, link["href"], models)
+    assert list(props(target)) == list(SETTINGS["properties"])
+    assert target in repo_props["settings"].descendants
+    assert text(link) == "Repo › settings"
+
+
+def operation_in(site: Site, anchor: str) -> Tag:
+    heading = article(site, BUNDLED + "repos/index.html").find(id=anchor)
+    assert heading is not None
+    return heading.find_parent(class_="mp-operation")
+
+
+def test_example_is_highlighted_with_few_spans(bundled_site):
+    code = operation_in(bundled_site, "op-getrepo").select_one(".mp-example-block pre code")
+    assert json.loads(code.get_text()) == REPO_EXAMPLE
+    keys = [s.get_text() for s in code.select("span.nt")]
+    assert keys == [f'"{k}"' for k in REPO_EXAMPLE]
+    assert [s.get_text() for s in code.select("span.s2")] == ['"Hello-World"', '"octocat"']
+    assert [s.get_text() for s in code.select("span.mi")] == ["80"]
+    assert [s.get_text() for s in code.select("span.kc")] == ["false"]
+    # Whitespace and punctuation are plain text: the theme does not colour them.
+    assert code.select("span.w, span.p") == []
+    assert code.find_parent("div")["class"] == ["language-json", "highlight"]
+
+
+def test_example_shown_again_on_the_page_links_to_the_first(bundled_site):
+    site = bundled_site
+    tag_page = BUNDLED + "repos/index.html"
+    first = operation_in(site, "op-getrepo").select_one(".mp-example-block .highlight")
+    again = operation_in(site, "op-getparent").select_one(".mp-example-block")
+    assert again.select("pre") == []
+    link = again.select_one(".mp-same a")
+    assert text(link) == "the example of the 200 response of GET /repos/{id}"
+    assert follow(site, tag_page, link["href"], tag_page) == first
+
+
+def test_long_example_is_cut_and_says_so(bundled_site):
+    code = operation_in(bundled_site, "op-getfields").select_one(".mp-example-block pre code")
+    lines = code.get_text().splitlines()
+    full = json.dumps(LONG_EXAMPLE, indent=2).splitlines()
+    assert len(lines) == MAX_EXAMPLE_LINES + 1
+    assert lines[:-1] == full[:MAX_EXAMPLE_LINES]
+    assert lines[-1] == f"… {len(full) - MAX_EXAMPLE_LINES} more lines"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from bs4 import BeautifulSoup
+
 from mkdocs_platform.render.markdown import plain_title, render_inline, render_markdown
+from mkdocs_platform.render.samples import highlight
+from mkdocs_platform.render.site import without_layout_whitespace
 
 
 def test_commonmark_is_rendered():
@@ -48,3 +52,49 @@ def test_plain_title_survives_striptags_and_templates():
     title = plain_title("</title><script>x</script> {{ 7*7 }}")
     assert "<" not in Markup(title).striptags()
     assert "{{" not in title
+
+
+def test_highlighted_json_marks_keys_strings_and_literals_and_little_else():
+    code = '{\n  "name": "<b>Tom & Jerry</b>",\n  "age": 3,\n  "tags": [true, null]\n}'
+    soup = BeautifulSoup(str(highlight(code, "json")), "html.parser")
+    block = soup.select_one("div.language-json.highlight")
+    assert block is not None
+    assert block.has_attr("data-search-exclude")
+    text = block.select_one("pre > code")
+    assert text.get_text() == code + "\n"  # the text is whole, and escaped only as markup needs
+    assert [s.get_text() for s in text.select("span.nt")] == ['"name"', '"age"', '"tags"']
+    assert [s.get_text() for s in text.select("span.s2")] == ['"<b>Tom & Jerry</b>"']
+    assert [s.get_text() for s in text.select("span.mi")] == ["3"]
+    assert [s.get_text() for s in text.select("span.kc")] == ["true", "null"]
+    assert text.find("b") is None
+    # Whitespace and punctuation, uncoloured by the theme, get no spans of their own.
+    assert len(text.find_all("span")) == 7
+
+
+def test_adjacent_tokens_of_one_class_share_a_span():
+    # Pygments gives the quotes and the text of a Python string as three tokens.
+    soup = BeautifulSoup(str(highlight("x = 'abc'\n", "python")), "html.parser")
+    assert [s.get_text() for s in soup.select("code span.s1")] == ["'abc'"]
+
+
+def test_code_with_no_lexer_or_too_long_to_colour_is_escaped_text():
+    for code, language in (("<a>&</a>", "no-such-language"), ("<i>" * 2000, "json")):
+        soup = BeautifulSoup(str(highlight(code, language)), "html.parser")
+        code_element = soup.select_one("pre > code")
+        assert code_element.get_text() == code
+        assert code_element.find_all(True) == []
+
+
+def test_layout_whitespace_goes_where_it_shows_nothing():
+    html = (
+        '<div class="mp-operation">\n  <p>A <code>x</code> <span class="mp-flag">required</span></p>\n'
+        "  <table>\n    <tr>\n      <td>\n        <p>Text.</p>\n\n      </td>\n    </tr>\n  </table>\n"
+        '<div class="highlight"><pre><span></span><code>{\n  <span class="nt">"a"</span>: 1\n}\n'
+        "</code></pre></div>\n</div>"
+    )
+    assert without_layout_whitespace(html) == (
+        '<div class="mp-operation"><p>A <code>x</code> <span class="mp-flag">required</span></p>'
+        "<table><tr><td><p>Text.</p></td></tr></table>"
+        '<div class="highlight"><pre><span></span><code>{\n  <span class="nt">"a"</span>: 1\n}\n'
+        "</code></pre></div></div>"
+    )

@@ -222,10 +222,18 @@ def schema_facts(api: ApiModel, schema: Any) -> SchemaFacts:
 
 
 def merge_all_of(
-    api: ApiModel, schema: dict[str, Any], seen: frozenset[int] = frozenset()
+    api: ApiModel,
+    schema: dict[str, Any],
+    seen: frozenset[int] = frozenset(),
+    *,
+    named: bool = True,
 ) -> tuple[dict[str, Any], list[str]]:
     """`schema` with its `allOf` parts merged in (its own keywords win), and the names of the
-    named schemas it includes. `seen` holds the ids of schemas being merged, to stop cycles."""
+    named schemas it includes. `seen` holds the ids of schemas being merged, to stop cycles.
+
+    With `named=False` a named part is only named, not merged: what it holds is said where it
+    is defined.
+    """
     parts = schema.get("allOf")
     if not isinstance(parts, list) or not parts:
         return schema, []
@@ -237,10 +245,12 @@ def merge_all_of(
         name = ref_name(api, part)
         if name:
             names.append(name)
+            if not named:
+                continue
         resolved = resolve(api, part)
         if not isinstance(resolved, dict) or id(resolved) in seen:
             continue
-        resolved, inner = merge_all_of(api, resolved, seen | {id(resolved)})
+        resolved, inner = merge_all_of(api, resolved, seen | {id(resolved)}, named=named)
         names.extend(inner)
         for key, value in resolved.items():
             if key == "properties" and isinstance(value, dict):

@@ -88,7 +88,13 @@ def sanitize_html(html: str) -> Markup:
     return Markup(cleaned)  # noqa: S704 - sanitized by nh3 just above
 
 
-@lru_cache(maxsize=4096)
+CACHED_TEXTS = 32768
+"""Texts rendered once and reused: a large API repeats its descriptions and response texts on
+many pages (GitHub's has 5,389 distinct descriptions), and a cache smaller than that is emptied
+by every pass over its models before any text comes round again."""
+
+
+@lru_cache(maxsize=CACHED_TEXTS)
 def render_markdown(text: str) -> Markup:
     """A description as safe HTML (CommonMark, as OpenAPI specifies)."""
     if not text or not text.strip():
@@ -100,6 +106,7 @@ def render_markdown(text: str) -> Markup:
     return sanitize_html(html)
 
 
+@lru_cache(maxsize=CACHED_TEXTS)
 def render_inline(text: str) -> Markup:
     """A one-line text (a summary) as safe inline HTML, without a wrapping paragraph."""
     if not text or not text.strip():

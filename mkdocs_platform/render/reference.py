@@ -7,6 +7,7 @@ and a webhooks page when it has webhooks.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +18,7 @@ from mkdocs_platform.models.api import Operation, SecurityRequirement, Tag, slug
 from mkdocs_platform.models.sdk import SdkModel
 from mkdocs_platform.openapi.schema import schema_facts
 from mkdocs_platform.render.samples import Sample, highlight, request_samples, response_example
-from mkdocs_platform.render.schemas import SchemaHtml, schema_anchor
+from mkdocs_platform.render.schemas import SchemaHtml, SchemaShapes, schema_anchor
 from mkdocs_platform.render.sdk_pages import (
     SdkPage,
     SdkPageMap,
@@ -28,6 +29,9 @@ from mkdocs_platform.render.sdk_pages import (
 )
 from mkdocs_platform.render.search import unsearched
 from mkdocs_platform.sources import file_links
+
+MAX_EXAMPLE_LINES = 60
+"""Lines of an example shown: enough for its shape and first values. The rest is counted."""
 
 RESERVED_PAGES = frozenset({"models", "webhooks", "operations", "scorecard", "sdk", "assets"})
 """Page folders under an API that a tag page never takes."""
@@ -69,6 +73,14 @@ class ApiPages:
     """Operation anchor -> src_uri of the page holding it."""
     sdks: list[SdkPages] = field(default_factory=list)
     """The API's SDKs and their pages."""
+    _shapes: SchemaShapes | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def shapes(self) -> SchemaShapes | None:
+        """Which of the API's schemas are the same, worked out once for all of its pages."""
+        if self._shapes is None and self.api.model is not None:
+            self._shapes = SchemaShapes(self.api.model)
+        return self._shapes
 
     @classmethod
     def plan(cls, api: ApiEntry, output: str, split: str) -> ApiPages:
@@ -134,10 +146,14 @@ class Reference:
         self.api = pages.api
         self.links = links
         model = pages.api.model
-        self.schemas = SchemaHtml(model, self.model_href) if model is not None else None
+        self.schemas = (
+            SchemaHtml(model, self.model_href, pages.shapes) if model is not None else None
+        )
         self._by_operation_id = {
             op.operation_id: op for op in (model.operations if model else []) if op.operation_id
         }
+        self._examples: dict[tuple[str, str], tuple[str, str]] = {}
+        """(language, text) -> (anchor, where) of each example shown on the page."""
 
     # -- links ------------------------------------------------------------------------
 
@@ -230,6 +246,34 @@ class Reference:
     @staticmethod
     def code(text: str, language: str) -> Markup:
         return unsearched(highlight(text, language))
+
+    def example(self, text: str, language: str, where: str) -> Markup:
+        """An example payload: shown the first time on the page (cut after `MAX_EXAMPLE_LINES`
+        lines), a link to that one after. `where` names the place it is shown, for the links.
+
+        Large APIs answer the same way from many operations (GitHub's error bodies are on
+        hundreds); a page holding every copy is mostly repeats.
+        """
+        key = (language, text)
+        first = self._examples.get(key)
+        if first is not None:
+            return Markup(
+                '<p class="mp-same" data-search-exclude>'
+                'Same as <a href="#{}">the example of {}</a>.</p>'
+            ).format(*first)
+        digest = hashlib.blake2b(f"{language}\n{text}".encode(), digest_size=8).hexdigest()
+        anchor = f"mp-ex-{digest}"
+        self._examples[key] = (anchor, where)
+        lines = text.splitlines(keepends=True)
+        if len(lines) <= MAX_EXAMPLE_LINES:
+            return highlight(text, language, anchor=anchor)
+        cut = len(lines) - MAX_EXAMPLE_LINES
+        return highlight(
+            "".join(lines[:MAX_EXAMPLE_LINES]),
+            language,
+            anchor=anchor,
+            more=f"… {cut} more line{'s' if cut > 1 else ''}",
+        )
 
     @staticmethod
     def language_of(media_type: str) -> str:

@@ -7,17 +7,21 @@ Secrets are read from environment variables named after the security scheme.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shlex
 import urllib.parse
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
 from mkdocs_platform.models.api import ApiModel, Operation, Parameter, SecurityScheme
 from mkdocs_platform.openapi.examples import example_value, first_example
+
+if TYPE_CHECKING:
+    from pygments.lexer import Lexer
 
 FALLBACK_SERVER = "https://api.example.com"
 
@@ -53,37 +57,90 @@ MAX_HIGHLIGHTED = 4096
 """Longer code (large example payloads) is shown plain: a span per token in thousands of
 examples is most of the HTML of a large API, and costs the search index time to read."""
 
+_BLOCK = (
+    '<div class="language-{} highlight"{} data-search-exclude><pre>{}<code>{}{}</code></pre></div>'
+)
 
-def highlight(code: str, language: str) -> Markup:
-    """Code as Material/Pygments-highlighted HTML (plain escaped text if Pygments is missing).
 
-    The block is left out of the site's search: samples and payloads are not what people search
-    for, and the operation's path, id and summary are indexed from its heading.
-    """
-    if len(code) > MAX_HIGHLIGHTED:
-        return Markup(
-            '<div class="language-{} highlight" data-search-exclude>'
-            "<pre><code>{}</code></pre></div>"
-        ).format(language, code)
+def _escape_text(text: str) -> str:
+    """`text` escaped for an element's content. Quotes stay as they are: they cannot end a text
+    node, and JSON holds two per string, which `&#34;` would make six bytes each."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+@functools.cache
+def _lexer(language: str) -> Lexer | None:
+    """One lexer per language for the whole build: looking a lexer up by name scans Pygments'
+    registry, and a lexer keeps no state between texts."""
     try:
-        from pygments import highlight as pygmentize
-        from pygments.formatters import HtmlFormatter
         from pygments.lexers import get_lexer_by_name
         from pygments.util import ClassNotFound
     except ImportError:  # pragma: no cover - Pygments comes with mkdocs-material
-        body = escape(code)
-    else:
-        try:
-            lexer = get_lexer_by_name(language)
-        except ClassNotFound:
-            body = escape(code)
-        else:
-            # Pygments escapes the text it tokenizes.
-            body = Markup(pygmentize(code, lexer, HtmlFormatter(nowrap=True)))  # noqa: S704
-    return Markup(
-        '<div class="language-{} highlight" data-search-exclude>'
-        "<pre><span></span><code>{}</code></pre></div>"
-    ).format(language, body)
+        return None
+    try:
+        return get_lexer_by_name(language)
+    except ClassNotFound:
+        return None
+
+
+@functools.cache
+def _css_class(ttype: Any) -> str:
+    """The Pygments short class of a token type (what HtmlFormatter writes), or '' for tokens
+    left plain.
+
+    Plain: text and whitespace, punctuation and symbolic operators (Material only greys them
+    slightly) and bare names (Material colours them as ordinary code). They are most tokens of
+    JSON and of samples, and a span each would be most of a page's tags.
+    """
+    from pygments.token import STANDARD_TYPES, Name, Operator, Punctuation, Text
+
+    if ttype in Text or ttype in Punctuation or ttype is Operator or ttype is Name:
+        return ""
+    while ttype not in STANDARD_TYPES:
+        ttype = ttype.parent
+    return str(STANDARD_TYPES[ttype])
+
+
+def _spans(lexer: Lexer, code: str) -> str:
+    """Highlighted HTML of `code`: one span per run of tokens of the same class."""
+    out: list[str] = []
+    run_class, run = "", list[str]()
+    for ttype, value in lexer.get_tokens(code):
+        css = _css_class(ttype)
+        if css != run_class and run:
+            out.append(_span(run_class, "".join(run)))
+            run = []
+        run_class = css
+        run.append(value)
+    if run:
+        out.append(_span(run_class, "".join(run)))
+    return "".join(out)
+
+
+def _span(css: str, text: str) -> str:
+    escaped = _escape_text(text)
+    return f'<span class="{css}">{escaped}</span>' if css else escaped
+
+
+def highlight(code: str, language: str, *, anchor: str = "", more: str = "") -> Markup:
+    """Code as Material/Pygments-highlighted HTML (plain escaped text if Pygments is missing).
+
+    The block keeps Material's structure and Pygments' class names, so the theme colours it, but
+    only tokens the theme colours get a span. It is left out of the site's search: samples and
+    payloads are not what people search for, and the operation's path, id and summary are
+    indexed from its heading. `anchor` is the block's id; `more` a plain last line (what was
+    cut from the code).
+    """
+    language_class = escape(language)
+    id_attribute = Markup(' id="{}"').format(anchor) if anchor else ""
+    tail = _escape_text(more + "\n") if more else ""
+    lexer = _lexer(language) if len(code) <= MAX_HIGHLIGHTED else None
+    if lexer is None:
+        plain = _escape_text(code)
+        return Markup(_BLOCK.format(language_class, id_attribute, "", plain, tail))  # noqa: S704
+    # Every token's text is escaped by `_span`; classes come from Pygments' own table.
+    spans = _spans(lexer, code)
+    return Markup(_BLOCK.format(language_class, id_attribute, "<span></span>", spans, tail))  # noqa: S704
 
 
 def _env_name(text: str) -> str:

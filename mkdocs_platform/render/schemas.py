@@ -2,13 +2,17 @@
 
 Built in Python rather than recursive templates: the largest specs hold thousands of schema
 nodes, and a named schema is never expanded here, only linked (it is rendered once, on the
-API's models page), so output stays proportionate to the spec.
+API's models page), so output stays proportionate to the spec. The same goes for what bundlers
+leave behind: an inline schema that is a copy of a named one links to it, and an inline object
+already shown on the page links to where it is shown.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
@@ -31,6 +35,11 @@ MAX_PROPERTIES = 400
 """Properties shown per object; the rest are counted."""
 MAX_ENUM = 30
 """Enum values shown; the rest are counted."""
+MAX_TYPE_PARTS = 4
+"""Alternatives a type line names; the rest are an ellipsis."""
+MIN_LINKED = 512
+"""An inline schema shown again on a page links to its first showing when its HTML is at least
+this long; a shorter one is cheaper to repeat than to leave the reader a link to follow."""
 
 
 def json_text(value: Any) -> str:
@@ -56,12 +65,88 @@ def schema_anchor(name: str) -> str:
     return "schema-" + (slugify(name) or "unnamed")
 
 
-class SchemaHtml:
-    """Renders the schemas of one API, linking named schemas through `model_href`."""
+_BODY_KEYWORDS = ("properties", "allOf", "oneOf", "anyOf", "items", "additionalProperties")
+"""Keywords that give a schema a body worth comparing with others (a bare `string` is not)."""
 
-    def __init__(self, api: ApiModel, model_href: Callable[[str], str]) -> None:
+
+class SchemaShapes:
+    """Which schemas of one API are written the same, shared by all of its pages.
+
+    Bundled specs (GitHub's among them) inline the same objects hundreds of times; comparing
+    their JSON finds the copies. A schema is identified by a digest of its JSON with keys
+    sorted, so two copies agree whatever order their keys were written in.
+    """
+
+    def __init__(self, api: ApiModel) -> None:
+        self.api = api
+        # Each schema is held beside its digest: a digest filed under the `id` of an object
+        # that was freed could be read back for a new object given the same `id`.
+        self._digests: dict[int, tuple[Any, bytes | None]] = {}
+        self._named: dict[bytes, str] | None = None
+
+    def digest(self, schema: Any) -> bytes | None:
+        """The digest of `schema` (as resolved), or None when it has no body to compare."""
+        resolved = resolve(self.api, schema)
+        if not isinstance(resolved, dict) or not any(k in resolved for k in _BODY_KEYWORDS):
+            return None
+        cached = self._digests.get(id(resolved))
+        if cached is not None and cached[0] is resolved:
+            return cached[1]
+        try:
+            text = orjson.dumps(resolved, option=orjson.OPT_SORT_KEYS)
+        except (TypeError, orjson.JSONEncodeError):
+            try:
+                text = json.dumps(resolved, sort_keys=True, default=str).encode()
+            except (TypeError, ValueError):
+                text = None  # keys of mixed types (YAML allows them) cannot be sorted
+        found = hashlib.blake2b(text, digest_size=8).digest() if text is not None else None
+        self._digests[id(resolved)] = (resolved, found)
+        return found
+
+    def named(self, schema: Any) -> str | None:
+        """The named schema that `schema`, written inline, is a copy of."""
+        if ref_name(self.api, schema):
+            return None
+        digest = self.digest(schema)
+        if digest is None:
+            return None
+        if self._named is None:
+            self._named = {}
+            for name, named in self.api.schemas.items():
+                found = self.digest(named)
+                if found is not None:
+                    self._named.setdefault(found, name)  # of identical ones, the first
+        named_name = self._named.get(digest)
+        # The named schema itself, reached some other way than its `$ref`, is not a copy.
+        if named_name is not None and resolve(self.api, schema) is self.api.schemas[named_name]:
+            return None
+        return named_name
+
+
+class SchemaHtml:
+    """Renders the schemas of one page of one API, linking named schemas through `model_href`.
+
+    An inline object shown once on the page is linked, not shown again: the page remembers
+    where it showed each one.
+    """
+
+    def __init__(
+        self,
+        api: ApiModel,
+        model_href: Callable[[str], str],
+        shapes: SchemaShapes | None = None,
+    ) -> None:
         self.api = api
         self.model_href = model_href
+        self.shapes = shapes if shapes is not None else SchemaShapes(api)
+        self._shown: dict[bytes, tuple[str, int, str]] = {}
+        """Digest -> (anchor, depth, label) of the inline schemas shown on the page."""
+        self._path: list[str] = []
+        """Where the tree being rendered is: the model and property names leading to it."""
+
+    def name_of(self, schema: Any) -> str | None:
+        """The named schema `schema` is: its `$ref`, or the one it is an inline copy of."""
+        return ref_name(self.api, schema) or self.shapes.named(schema)
 
     # -- small pieces -----------------------------------------------------------------
 
@@ -74,7 +159,7 @@ class SchemaHtml:
         """A short type with links: `array of Pet`, `string (uuid)`, `Cat | Dog`."""
         if schema is None:
             return Markup("")
-        name = ref_name(self.api, schema)
+        name = self.name_of(schema)
         facts = schema_facts(self.api, schema)
         if name:
             label = self.model_link(name)
@@ -85,9 +170,12 @@ class SchemaHtml:
                 for combiner, joiner in (("oneOf", " | "), ("anyOf", " | "), ("allOf", " & ")):
                     parts = resolved.get(combiner)
                     if isinstance(parts, list) and parts:
-                        shown = [self.type_html(p, depth + 1) or Markup("any") for p in parts[:4]]
+                        shown = [
+                            self.type_html(p, depth + 1) or Markup("any")
+                            for p in parts[:MAX_TYPE_PARTS]
+                        ]
                         label = escape(joiner).join(shown)
-                        if len(parts) > 4:
+                        if len(parts) > MAX_TYPE_PARTS:
                             label += escape(joiner + "…")
                         break
             if not label:
@@ -103,6 +191,8 @@ class SchemaHtml:
                     label += Markup(' <span class="mp-format">({})</span>').format(facts.format)
         if facts.nullable:
             label += Markup(" | null")
+        if depth:
+            return label  # one span for the whole type: parts of it need none of their own
         return Markup('<span class="mp-type">{}</span>').format(label)
 
     def facts_html(self, facts: SchemaFacts) -> Markup:
@@ -164,33 +254,46 @@ class SchemaHtml:
         seen: frozenset[int] = frozenset(),
     ) -> Markup:
         """The body of a schema: its properties, items, alternatives; named schemas as links."""
-        if schema is None:
-            return Markup("")
-        name = ref_name(self.api, schema)
-        if name and not expand_named:
-            return Markup("")  # the type line links to the model; nothing to expand here
+        body, _ = self._tree(schema, expand_named=expand_named, depth=depth, seen=seen)
+        return body
+
+    def _tree(
+        self, schema: Any, *, expand_named: bool, depth: int, seen: frozenset[int]
+    ) -> tuple[Markup, bool]:
+        """(the body, whether it only links to the same schema shown earlier on the page)."""
+        if schema is None or (not expand_named and self.name_of(schema)):
+            return Markup(""), False  # the type line links to the model; nothing to expand here
         resolved = resolve(self.api, schema)
         if not isinstance(resolved, dict):
-            return Markup("")
+            return Markup(""), False
         if id(resolved) in seen:
-            return Markup('<p class="mp-recursive">Recursive: the schema contains itself here.</p>')
+            return Markup(
+                '<p class="mp-recursive">Recursive: the schema contains itself here.</p>'
+            ), False
         if depth >= MAX_DEPTH:
-            return Markup('<p class="mp-truncated">Nested too deeply to show here.</p>')
+            return Markup('<p class="mp-truncated">Nested too deeply to show here.</p>'), False
+        # Only nested schemas are compared: a page's top-level schemas (a model, a request
+        # body) are what the reader came for, and stay whole.
+        digest = self.shapes.digest(resolved) if depth > 0 else None
+        anchor = ""
+        if digest is not None:
+            shown = self._shown.get(digest)
+            if shown is not None and shown[1] <= depth:
+                return Markup(
+                    '<p class="mp-same" data-search-exclude>Same as <a href="#{}">{}</a>.</p>'
+                ).format(shown[0], shown[2]), True
+            if shown is None:
+                anchor = "mp-s-" + digest.hex()
         seen = seen | {id(resolved)}
-        resolved, includes = merge_all_of(self.api, resolved, seen)
+        # Inside another schema, a named schema it extends is linked, not merged in again.
+        resolved, includes = merge_all_of(self.api, resolved, seen, named=depth == 0)
         out: list[Markup] = []
-        if includes:
-            out.append(
-                Markup('<p class="mp-includes">Includes {}.</p>').format(
-                    Markup(", ").join(self.model_link(n) for n in dict.fromkeys(includes))
-                )
-            )
         selector = discriminator(self.api, resolved)
         if selector is not None:
             out.append(self.discriminator_html(selector))
         for combiner, label in (("oneOf", "One of"), ("anyOf", "Any of")):
             parts = resolved.get(combiner)
-            if isinstance(parts, list) and parts:
+            if isinstance(parts, list) and parts and not self._named_only(parts, depth, selector):
                 out.append(self.alternatives(label, parts, depth, seen))
         properties = resolved.get("properties")
         if isinstance(properties, dict) and properties:
@@ -199,25 +302,63 @@ class SchemaHtml:
         if additional is True or additional == {}:
             out.append(Markup('<p class="mp-additional">Other properties are allowed.</p>'))
         elif isinstance(additional, dict):
+            with self._at("other properties"):
+                inner = self.tree(additional, depth=depth + 1, seen=seen)
             out.append(
                 Markup('<div class="mp-additional">Other properties: {}{}{}</div>').format(
                     self.type_html(additional),
                     self.facts_html(schema_facts(self.api, additional)),
-                    self.tree(additional, depth=depth + 1, seen=seen),
+                    inner,
                 )
             )
         items = resolved.get("items")
-        if isinstance(items, dict) and not ref_name(self.api, items):
-            inner = self.tree(items, depth=depth + 1, seen=seen)
+        if isinstance(items, dict):
+            with self._at("items"):
+                inner = self.tree(items, depth=depth + 1, seen=seen)
             if inner:
                 out.append(
                     Markup('<div class="mp-items"><p>Items: {}</p>{}</div>').format(
                         self.type_html(items), inner
                     )
                 )
+        # Nested, a schema that only adds to named ones says nothing its type line does not.
+        if includes and (out or depth == 0):
+            out.insert(
+                0,
+                Markup('<p class="mp-includes">Includes {}.</p>').format(
+                    Markup(", ").join(self.model_link(n) for n in dict.fromkeys(includes))
+                ),
+            )
         if not out:
-            return Markup("")
-        return Markup('<div class="mp-schema-body">{}</div>').format(Markup("").join(out))
+            return Markup(""), False
+        body = Markup("").join(out)
+        if digest is None or not anchor or len(body) < MIN_LINKED:
+            return Markup('<div class="mp-schema-body">{}</div>').format(body), False
+        self._shown[digest] = (anchor, depth, " › ".join(self._path) or "the schema above")
+        return Markup('<div class="mp-schema-body" id="{}">{}</div>').format(anchor, body), False
+
+    def _named_only(self, parts: list[Any], depth: int, selector: Discriminator | None) -> bool:
+        """Whether nested alternatives are only named schemas, which the type line already
+        links, with no discriminator to explain."""
+        return (
+            depth > 0
+            and selector is None
+            and len(parts) <= MAX_TYPE_PARTS
+            and all(self.name_of(part) for part in parts)
+        )
+
+    @contextlib.contextmanager
+    def _at(self, step: str | None) -> Iterator[None]:
+        """Within this block, trees are rendered one `step` further down the path (None: no
+        step)."""
+        if step is None:
+            yield
+            return
+        self._path.append(step)
+        try:
+            yield
+        finally:
+            self._path.pop()
 
     def mapping_target(self, ref: str) -> str | None:
         """The named schema a discriminator mapping value names (a `$ref` or a bare name)."""
@@ -247,8 +388,9 @@ class SchemaHtml:
         items = []
         for index, part in enumerate(parts, 1):
             facts = schema_facts(self.api, part)
-            title = ref_name(self.api, part) or facts.title or f"Option {index}"
-            body = self.tree(part, depth=depth + 1, seen=seen)
+            title = self.name_of(part) or facts.title or f"Option {index}"
+            with self._at(title):
+                body = self.tree(part, depth=depth + 1, seen=seen)
             description = render_inline(facts.description) if facts.description else Markup("")
             items.append(
                 Markup(
@@ -273,13 +415,14 @@ class SchemaHtml:
                 )
                 break
             facts = schema_facts(self.api, prop)
-            nested = self.tree(prop, depth=depth + 1, seen=seen)
+            with self._at(name):
+                nested, repeated = self._tree(prop, expand_named=False, depth=depth + 1, seen=seen)
             description = render_markdown(facts.description) if facts.description else Markup("")
             head = Markup('<code class="mp-prop-name">{}</code> {} {}').format(
                 name, self.type_html(prop), self.flags_html(facts, name in required_names)
             )
             detail = Markup("{}{}").format(description, self.facts_html(facts))
-            if nested:
+            if nested and not repeated:
                 rows.append(
                     Markup(
                         '<li class="mp-prop"><details class="mp-nested"{}>'
@@ -287,7 +430,7 @@ class SchemaHtml:
                     ).format(Markup(" open") if depth < 1 else Markup(""), head, detail, nested)
                 )
             else:
-                rows.append(Markup('<li class="mp-prop">{}{}</li>').format(head, detail))
+                rows.append(Markup('<li class="mp-prop">{}{}{}</li>').format(head, detail, nested))
         return Markup('<ul class="mp-props">{}</ul>').format(Markup("").join(rows))
 
     def schema_block(self, schema: Any, *, expand_named: bool = False) -> Markup:
@@ -298,6 +441,8 @@ class SchemaHtml:
         description = Markup("")
         if facts.description and (expand_named or not facts.ref_name):
             description = render_markdown(facts.description)
+        with self._at(facts.ref_name if expand_named else None):
+            body = self.tree(schema, expand_named=expand_named)
         return Markup(
             '<div class="mp-schema"><p class="mp-schema-type">{} {}</p>{}{}{}</div>'
         ).format(
@@ -305,5 +450,5 @@ class SchemaHtml:
             self.flags_html(facts),
             description,
             self.facts_html(facts) if expand_named or not facts.ref_name else Markup(""),
-            self.tree(schema, expand_named=expand_named),
+            body,
         )

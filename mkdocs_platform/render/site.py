@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -37,6 +38,21 @@ log = get_plugin_logger(__name__)
 
 CSS_NAME = "platform.css"
 JS_NAME = "platform.js"
+
+_LAYOUT_WHITESPACE = re.compile(
+    r">\s+<(?=/?(?:blockquote|dd|details|div|dl|dt|h[1-6]|li|ol|p|summary|table|tbody|td|th|"
+    r"thead|tr|ul)[\s/>])"
+)
+"""Whitespace between a tag and a block element's tag (never `pre` or `code`, never inline)."""
+
+
+def without_layout_whitespace(html: str) -> str:
+    """`html` without the whitespace the templates' layout leaves next to block elements.
+
+    It shows nothing there, but each run is a text node that the search plugin's parser and
+    the browser still visit: tens of thousands of them on a large API's page.
+    """
+    return _LAYOUT_WHITESPACE.sub("><", html)
 
 
 class LinkResolver(Protocol):
@@ -541,6 +557,7 @@ class PortalRenderer:
             html = str(context["ref"].sdk_page(plan.key, toc))
         else:
             html = ENV.get_template(template).render(context)
+        html = without_layout_whitespace(html)
         return RenderedPage(html=Markup(html), toc=toc.entries, title=plain_title(plan.title))  # noqa: S704 - autoescaped template
 
 

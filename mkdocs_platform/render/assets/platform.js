@@ -1,5 +1,7 @@
-/* mkdocs-platform: the catalog's filter box. Reads text already on the page, writes nothing
-   but the `hidden` property: no text from a spec is ever parsed as HTML. */
+/* mkdocs-platform: the catalog's filter box, sortable tables, and showing the collapsed schema
+   or hidden tab a link points into. Reads text already on the page, writes nothing but the
+   `hidden`, `open` and `checked` properties and the order of table rows: no text from a spec
+   is ever parsed as HTML. */
 (function () {
   "use strict";
 
@@ -64,10 +66,58 @@
     });
   }
 
+  // Selects the content tab that holds `block` (tabs are radio inputs before their blocks).
+  function selectTab(block) {
+    var content = block.parentElement;
+    var set = content && content.parentElement;
+    if (!set || !set.classList.contains("tabbed-set")) {
+      return false;
+    }
+    var index = Array.prototype.indexOf.call(content.children, block);
+    var inputs = Array.prototype.filter.call(set.children, function (child) {
+      return child.tagName === "INPUT";
+    });
+    if (index < 0 || !inputs[index] || inputs[index].checked) {
+      return false;
+    }
+    inputs[index].checked = true;
+    return true;
+  }
+
+  // A schema or example shown once is linked from its repeats; it may sit in a collapsed
+  // property or an unselected tab.
+  function reveal() {
+    var id = window.location.hash.slice(1);
+    var target = null;
+    try {
+      target = id && document.getElementById(decodeURIComponent(id));
+    } catch (error) {
+      return;
+    }
+    if (!target) {
+      return;
+    }
+    var closed = false;
+    for (var node = target.parentElement; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS" && !node.open) {
+        node.open = true;
+        closed = true;
+      } else if (node.classList.contains("tabbed-block") && selectTab(node)) {
+        closed = true;
+      }
+    }
+    if (closed) {
+      target.scrollIntoView();
+    }
+  }
+
   function init() {
     document.querySelectorAll("input.mp-filter").forEach(setUp);
     document.querySelectorAll(".mp-sortable table").forEach(setUpSorting);
+    reveal();
   }
+
+  window.addEventListener("hashchange", reveal);
 
   // mkdocs-material's instant navigation swaps pages without reloading scripts.
   if (window.document$ && typeof window.document$.subscribe === "function") {
