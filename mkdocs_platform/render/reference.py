@@ -266,13 +266,15 @@ class Reference:
         self._examples[key] = (anchor, where)
         lines = text.splitlines(keepends=True)
         if len(lines) <= MAX_EXAMPLE_LINES:
-            return highlight(text, language, anchor=anchor)
+            return unsearched(highlight(text, language, anchor=anchor))
         cut = len(lines) - MAX_EXAMPLE_LINES
-        return highlight(
-            "".join(lines[:MAX_EXAMPLE_LINES]),
-            language,
-            anchor=anchor,
-            more=f"… {cut} more line{'s' if cut > 1 else ''}",
+        return unsearched(
+            highlight(
+                "".join(lines[:MAX_EXAMPLE_LINES]),
+                language,
+                anchor=anchor,
+                more=f"… {cut} more line{'s' if cut > 1 else ''}",
+            )
         )
 
     @staticmethod
