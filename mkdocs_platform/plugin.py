@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError, PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -87,14 +86,12 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
         return add_site_files(self.site, files, config)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
-        if self.site is None:
+        if self.site is None or self.renderer is None or self.portal is None:
             return None
-        return place_in_nav(self.site, nav, files)
-
-    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
-        if self.site is not None and self.renderer is not None and self.portal is not None:
-            prerender_pages(self.renderer, self.site, files, self.portal.settings.concurrency)
-        return env
+        nav = place_in_nav(self.site, nav, files)
+        # Every page's URL is known now, and MkDocs asks for pages' content next.
+        prerender_pages(self.renderer, self.site, files, self.portal.settings.concurrency)
+        return nav
 
     @event_priority(100)  # First: our HTML replaces the placeholder before others see the page.
     def on_page_content(
