@@ -87,9 +87,15 @@ def _site_files(site: Path) -> dict[str, bytes]:
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    """A copy of the example portal (five APIs, two with SDKs, waivers), built into tmp_path."""
+    """A copy of the example portal (five APIs, two with SDKs, waivers), built into tmp_path.
+
+    In one process, where the counters see the work (tests/test_workers.py shows that workers
+    give the same site)."""
     root = tmp_path / "example"
     shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("site", ".cache"))
+    config = yaml.safe_load((root / "mkdocs.yml").read_text())
+    config["plugins"][1]["platform"]["concurrency"] = 1
+    (root / "mkdocs.yml").write_text(yaml.safe_dump(config))
     return root / "mkdocs.yml"
 
 
