@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 from collections.abc import Callable
@@ -120,3 +121,24 @@ def build_portal_site(tmp_path: Path) -> Callable[..., Site]:
         return build_site(tmp_path, plugin, **extra)
 
     return _build
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site; the sitemap's gzip header holds the time it was written."""
+    files = {}
+    for path in sorted(site.rglob("*")):
+        if path.is_file():
+            raw = path.read_bytes()
+            files[path.relative_to(site).as_posix()] = (
+                gzip.decompress(raw) if path.suffix == ".gz" else raw
+            )
+    return files
+
+
+@pytest.fixture
+def private_user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The user's cache folder (where the signing secret of cache entries lives): a temporary
+    one of this test's own."""
+    folder = tmp_path / "user-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder

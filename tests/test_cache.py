@@ -3,7 +3,6 @@ one API, and a damaged or planted entry is never trusted."""
 
 from __future__ import annotations
 
-import gzip
 import pickle
 import shutil
 from collections import Counter
@@ -21,15 +20,15 @@ from mkdocs_platform.cache import StageCache
 from mkdocs_platform.render.site import PortalRenderer
 from mkdocs_platform.scorecard import engine
 
+from .conftest import site_files
+
 EXAMPLE = Path(__file__).resolve().parents[1] / "example_site"
 
 
 @pytest.fixture(autouse=True)
-def user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def user_cache(private_user_cache: Path) -> Path:
     """A signing secret of this test's own, as a user's cache folder holds one."""
-    folder = tmp_path / "user-cache"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
-    return folder
+    return private_user_cache
 
 
 @pytest.fixture
@@ -73,18 +72,6 @@ def _build(config_file: Path, command: str = "build") -> None:
         config.plugins.on_shutdown()
 
 
-def _site_files(site: Path) -> dict[str, bytes]:
-    """Every file of a built site; the sitemap's gzip header holds the time it was written."""
-    files = {}
-    for path in sorted(site.rglob("*")):
-        if path.is_file():
-            raw = path.read_bytes()
-            files[path.relative_to(site).as_posix()] = (
-                gzip.decompress(raw) if path.suffix == ".gz" else raw
-            )
-    return files
-
-
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
     """A copy of the example portal (five APIs, two with SDKs, waivers), built into tmp_path.
@@ -106,7 +93,7 @@ def _entries(root: Path) -> list[Path]:
 def test_a_build_with_nothing_changed_does_no_spec_work(example: Path, work: Counter[str]):
     _build(example)
     first = dict(work)
-    first_site = _site_files(example.parent / "site")
+    first_site = site_files(example.parent / "site")
     assert sum(n for k, n in first.items() if k.startswith("read ")) >= 5
     assert sum(n for k, n in first.items() if k.startswith("score ")) >= 5
     assert sum(n for k, n in first.items() if k.startswith("render ")) >= 5
@@ -116,7 +103,7 @@ def test_a_build_with_nothing_changed_does_no_spec_work(example: Path, work: Cou
     work.clear()
     _build(example)
     assert dict(work) == {}
-    assert _site_files(example.parent / "site") == first_site
+    assert site_files(example.parent / "site") == first_site
 
 
 def test_cache_false_keeps_nothing_and_redoes_everything(example: Path, work: Counter[str]):
@@ -133,7 +120,7 @@ def test_cache_false_keeps_nothing_and_redoes_everything(example: Path, work: Co
 
 def test_an_edited_spec_under_serve_redoes_that_api_only(example: Path, work: Counter[str]):
     _build(example, "serve")
-    before = _site_files(example.parent / "site")
+    before = site_files(example.parent / "site")
     work.clear()
     spec = example.parent / "services/inventory/swagger.yaml"
     text = spec.read_text()
@@ -144,7 +131,7 @@ def test_an_edited_spec_under_serve_redoes_that_api_only(example: Path, work: Co
     assert {key.split()[0] for key in work} == {"read", "score", "render"}
     assert {key.split()[1] for key in work if not key.startswith("read")} == {"inventory"}
     assert [key for key in work if key.startswith("read")] == ["read swagger.yaml"]
-    after = _site_files(example.parent / "site")
+    after = site_files(example.parent / "site")
     pages = "".join(v.decode() for k, v in after.items() if k.startswith("apis/inventory/"))
     assert "List depots" in pages
     assert "List warehouses" not in pages
@@ -173,7 +160,7 @@ DAMAGES = ("truncated", "flipped", "empty", "folder")
 def test_a_damaged_entry_is_computed_again(example: Path, work: Counter[str]):
     _build(example)
     first = dict(work)
-    first_site = _site_files(example.parent / "site")
+    first_site = site_files(example.parent / "site")
     entries = _entries(example.parent)
     assert len(entries) > len(DAMAGES)
     # Each entry is damaged in one of the ways a crash, a full disk or a person can.
@@ -183,7 +170,7 @@ def test_a_damaged_entry_is_computed_again(example: Path, work: Counter[str]):
     work.clear()
     _build(example)
     assert dict(work) == first
-    assert _site_files(example.parent / "site") == first_site
+    assert site_files(example.parent / "site") == first_site
     # The damaged entries were replaced: the next build is served from the cache again.
     work.clear()
     _build(example)

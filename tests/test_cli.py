@@ -21,11 +21,9 @@ FIXTURES = Path(__file__).parent / "fixtures" / "scorecard"
 
 
 @pytest.fixture(autouse=True)
-def user_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def user_cache(private_user_cache: Path) -> Path:
     """The user's cache folder, where a check keeps its validation cache: here, a temporary one."""
-    folder = tmp_path / "user-cache"
-    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
-    return folder
+    return private_user_cache
 
 
 @pytest.fixture

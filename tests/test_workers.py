@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import gzip
 import logging
 import shutil
 from pathlib import Path
 
 import pytest
 
-from .conftest import build_site
+from .conftest import build_site, site_files
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "corpus" / "readme-oas-examples"
-
-
-def _site_files(site: Path) -> dict[str, bytes]:
-    """Every file of a built site; the sitemap's gzip header holds the time it was written."""
-    files = {}
-    for path in sorted(site.rglob("*")):
-        if path.is_file():
-            raw = path.read_bytes()
-            files[path.relative_to(site).as_posix()] = (
-                gzip.decompress(raw) if path.suffix == ".gz" else raw
-            )
-    return files
 
 
 def _build(root: Path, concurrency: int, caplog: pytest.LogCaptureFixture) -> dict[str, bytes]:
@@ -39,7 +26,7 @@ def _build(root: Path, concurrency: int, caplog: pytest.LogCaptureFixture) -> di
     caplog.clear()
     with caplog.at_level(logging.DEBUG, logger="mkdocs.plugins.mkdocs_platform.workers"):
         site = build_site(root, plugin, strict=False)
-    return _site_files(site.dir)
+    return site_files(site.dir)
 
 
 def test_one_worker_and_several_build_the_same_site_and_reports(tmp_path, caplog):
