@@ -35,7 +35,9 @@ with `npm pack` into a temporary folder and never kept (`--tarball` reuses a dow
 (portal, peer, ratio, target), then each build's pages, HTML and search index sizes, then what
 went wrong (failed builds, tracebacks, warnings, `platform-internal` findings, specs that did not
 become APIs); `--json` also writes every figure to a file. Nothing is asserted. The machine's
-other load shows in every figure: run it on a quiet machine.
+other load shows in every figure: run it on a quiet machine. A build that would leave less than
+2 GiB free on the disk is stopped (exit "disk"): the whole directory's site can be larger than
+the disk when every page carries the navigation of every API.
 """
 
 from __future__ import annotations
@@ -82,6 +84,8 @@ SLOW_EDIT = 60
 """An edit slower than this is not repeated: one is figure enough."""
 PAGE = os.sysconf("SC_PAGE_SIZE")
 MIB = 2**20
+MIN_FREE = 2 * 2**30
+"""A build is stopped when less than this stays free on its disk."""
 PROBES = (20, 60)
 """Page counts of the plain sites that size the plain pages (see plain_build)."""
 PHRASE = len("lorem ipsum dolor sit amet consectetur ")
@@ -134,9 +138,13 @@ class Run:
 def run_child(
     command: list[str], env: dict[str, str], log: Path, timeout: float, cwd: Path | None = None
 ) -> Run:
-    """Run `command` to its end (or `timeout`), timing it and sampling its memory."""
+    """Run `command` to its end, timing it and sampling its memory.
+
+    It is stopped after `timeout` seconds, or when less than MIN_FREE bytes stay free on the
+    disk of `log` (a large portal's site can fill it): its exit is then "timeout" or "disk".
+    """
     done = threading.Event()
-    expired = threading.Event()
+    stopped: list[str] = []
     tree_peak = [0]
     with log.open("wb") as errors:
         start = time.perf_counter()
@@ -152,9 +160,11 @@ def run_child(
         def sample() -> None:
             while not done.wait(0.1):
                 tree_peak[0] = max(tree_peak[0], tree_rss(process.pid))
+                if shutil.disk_usage(log.parent).free < MIN_FREE:
+                    expire("disk")
 
-        def expire() -> None:
-            expired.set()
+        def expire(reason: str = "timeout") -> None:
+            stopped.append(reason)
             with contextlib.suppress(ProcessLookupError, PermissionError):
                 os.killpg(process.pid, signal.SIGKILL)
 
@@ -169,7 +179,7 @@ def run_child(
             _, status, usage = os.wait4(process.pid, 0)
         except BaseException:
             # Interrupted: the build goes with us.
-            expire()
+            expire("interrupted")
             os.wait4(process.pid, 0)
             raise
         finally:
@@ -181,7 +191,7 @@ def run_child(
         reader.join(10)
     return Run(
         seconds=elapsed,
-        exit="timeout" if expired.is_set() else process.returncode,
+        exit=stopped[0] if stopped else process.returncode,
         peak_mib=usage.ru_maxrss / 1024,
         tree_mib=tree_peak[0] / MIB,
         stdout=b"".join(output).decode("utf-8", "replace"),
