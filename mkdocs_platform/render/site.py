@@ -417,7 +417,7 @@ class PortalRenderer:
                 by_api.setdefault(plan.api_id, []).append((plan, links))
         tasks = []
         for api_id, pages in by_api.items():
-            kept = [self._kept(plan, links) for plan, links in pages]
+            kept = [self._kept(self._page_key(plan), links) for plan, links in pages]
             if all(page is not None for page in kept):
                 self._rendered.update(
                     (plan.src_uri, page)
@@ -456,10 +456,11 @@ class PortalRenderer:
         done = self._rendered.pop(plan.src_uri, None)
         if done is not None:
             return done
-        kept = self._kept(plan, links)
+        # The key hashes the API's findings: made once per page.
+        key = self._page_key(plan)
+        kept = self._kept(key, links)
         if kept is not None:
             return kept
-        key = self._page_key(plan)
         recorded = _RecordedLinks(links)
         try:
             page = self._render(plan, recorded)
@@ -470,9 +471,8 @@ class PortalRenderer:
             self.store.put(PAGE_STAGE, key, (recorded.given, page))
         return page
 
-    def _kept(self, plan: PagePlan, links: LinkResolver) -> RenderedPage | None:
-        """The page as a build rendered it before, if nothing it was made from changed."""
-        key = self._page_key(plan)
+    def _kept(self, key: str | None, links: LinkResolver) -> RenderedPage | None:
+        """The page kept under `key`, if its links still lead where they led."""
         if key is None or self.store is None:
             return None
         stored = self.store.get(PAGE_STAGE, key)
