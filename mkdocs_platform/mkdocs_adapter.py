@@ -52,9 +52,9 @@ def add_site_files(site: PortalSite, files: Files, config: MkDocsConfig) -> File
     return files
 
 
-def _link_pages(nav: Navigation) -> None:
+def _link_pages(pages: list[Page]) -> None:
     previous: Page | None = None
-    for page in nav.pages:
+    for page in pages:
         page.previous_page = previous
         page.next_page = None
         if previous is not None:
@@ -88,22 +88,74 @@ def _set_titles(site: PortalSite, files: Files) -> None:
             page.title = plain_title(plan.title)
 
 
-def place_in_nav(site: PortalSite, nav: Navigation, files: Files) -> Navigation:
-    """Add the portal's section to the nav, unless the user's nav already places its pages."""
-    _set_titles(site, files)
-    ours = {plan.src_uri for plan in site.pages}
-    if any(page.file.src_uri in ours for page in nav.pages):
+class PortalNavigation:
+    """The portal's section of the site's navigation.
+
+    MkDocs writes the whole navigation into every page, so a section listing every API's pages
+    makes a portal's HTML grow with the square of its APIs. Past `max_apis`, the section holds
+    the portal's own pages, and an API's entry is shown only on that API's pages.
+    """
+
+    def __init__(self, max_apis: int) -> None:
+        self.max_apis = max_apis
+        self._section: Section | None = None
+        self._shared: list[Page | Section] = []
+        self._api_sections: dict[str, Page | Section] = {}
+
+    def place(self, site: PortalSite, nav: Navigation, files: Files) -> Navigation:
+        """Add the portal's section to the nav, unless the user's nav already places its pages."""
+        _set_titles(site, files)
+        ours = {plan.src_uri for plan in site.pages}
+        if any(page.file.src_uri in ours for page in nav.pages):
+            return nav
+        api_nodes = [node for node in site.nav.children if node.api_id is not None]
+        if len(api_nodes) > self.max_apis:
+            return self._place_apart(site, nav, files)
+        pages: list[Page] = []
+        section = _to_nav_item(site.nav, files, pages)
+        if section is None:
+            return nav
+        if isinstance(section, Section) and len(section.children) == 1:
+            section = section.children[0]  # type: ignore[assignment]
+        nav.items.append(section)
+        nav.pages.extend(pages)
+        _link_pages(nav.pages)
         return nav
-    pages: list[Page] = []
-    section = _to_nav_item(site.nav, files, pages)
-    if section is None:
+
+    def _place_apart(self, site: PortalSite, nav: Navigation, files: Files) -> Navigation:
+        pages: list[Page] = []
+        section = Section(title=plain_title(site.nav.title), children=[])
+        for node in site.nav.children:
+            api_pages: list[Page] = []
+            item = _to_nav_item(node, files, pages if node.api_id is None else api_pages)
+            if item is None:
+                continue
+            item.parent = section
+            if node.api_id is None:
+                self._shared.append(item)
+                continue
+            # An API's pages lead from one to the next, apart from the rest of the site.
+            _link_pages(api_pages)
+            for page in api_pages:
+                self._api_sections[page.file.src_uri] = item
+        section.children = list(self._shared)
+        self._section = section
+        nav.items.append(section)
+        nav.pages.extend(pages)
+        _link_pages(nav.pages)
         return nav
-    if isinstance(section, Section) and len(section.children) == 1:
-        section = section.children[0]  # type: ignore[assignment]
-    nav.items.append(section)
-    nav.pages.extend(pages)
-    _link_pages(nav)
-    return nav
+
+    def show_for(self, page: Page) -> None:
+        """Before the theme renders `page`: its API's entry joins the portal's section."""
+        if self._section is None:
+            return
+        entry = self._api_sections.get(page.file.src_uri)
+        self._section.children = [*self._shared, *([entry] if entry is not None else [])]
+
+    def reset(self) -> None:
+        """After a page: the section as every other page of the site sees it."""
+        if self._section is not None:
+            self._section.children = list(self._shared)
 
 
 class _MkDocsLinks:

@@ -18,10 +18,10 @@ from mkdocs_platform.cache import stage_store
 from mkdocs_platform.config import PLUGIN_OPTION, PlatformConfig, to_settings
 from mkdocs_platform.errors import PortalError
 from mkdocs_platform.mkdocs_adapter import (
+    PortalNavigation,
     SearchView,
     add_site_files,
     apply_rendered_page,
-    place_in_nav,
     prerender_pages,
     watched_paths,
 )
@@ -47,6 +47,7 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
         # read, validated and normalized again.
         self.readings = ReadingCache()
         self.search_view = SearchView()
+        self.navigation = PortalNavigation(max_apis=0)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this object alive across `mkdocs serve` rebuilds.
@@ -57,6 +58,7 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
         self.portal, self.renderer, self.site = None, None, None
         if not self.config.enabled:
             return None
+        self.navigation = PortalNavigation(self.config.nav_max_apis)
         settings = to_settings(self.config, config.config_file_path)
         self.readings.store = stage_store(settings.stages_dir)
         try:
@@ -88,7 +90,7 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         if self.site is None or self.renderer is None or self.portal is None:
             return None
-        nav = place_in_nav(self.site, nav, files)
+        nav = self.navigation.place(self.site, nav, files)
         # Every page's URL is known now, and MkDocs asks for pages' content next.
         prerender_pages(self.renderer, self.site, files, self.portal.settings.concurrency)
         return nav
@@ -114,9 +116,14 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
         self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
         self.search_view.widen(page)
+        self.navigation.show_for(page)
         return context
 
     on_page_context = CombinedEvent(_narrow_for_search, _widen_after_search)
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        self.navigation.reset()
+        return output
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.portal is None:

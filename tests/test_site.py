@@ -170,6 +170,41 @@ def test_nav_gets_an_apis_section(tmp_path, three_repos):
     assert "API catalog" in text
 
 
+def test_nav_past_nav_max_apis_shows_an_apis_pages_on_its_own_pages(tmp_path, three_repos):
+    three_repos["nav_max_apis"] = 1
+    theme = {"name": "material", "font": False, "features": ["navigation.footer"]}
+    site = build_site(tmp_path, three_repos, theme=theme)
+
+    def nav_text(page: str) -> str:
+        return site.soup(page).select_one("nav.md-nav--primary").get_text(" ", strip=True)
+
+    for page in ("index.html", "apis/index.html", "404.html"):
+        assert "API catalog" in nav_text(page)
+        assert "Pets" not in nav_text(page)
+        assert "Orders" not in nav_text(page)
+    on_pets = nav_text("apis/pets/pets/index.html")
+    assert "API catalog" in on_pets
+    assert "Pets" in on_pets
+    assert "Scorecard" in on_pets
+    assert "Orders" not in on_pets
+    assert "Orders" in nav_text("apis/shop-services-orders-api-openapi/index.html")
+    # An API's pages lead from one to the next within the API.
+    overview = site.soup("apis/pets/index.html")
+    following = overview.select_one("a.md-footer__link--next")["href"]
+    assert following.rstrip("/").endswith("pets")
+    previous = site.soup("apis/pets/scorecard/index.html").select_one("a.md-footer__link--prev")
+    assert previous is not None
+    assert site.soup("apis/pets/index.html").select_one("a.md-footer__link--prev") is None
+
+
+def test_nav_within_nav_max_apis_lists_every_api_on_every_page(tmp_path, three_repos):
+    three_repos["nav_max_apis"] = 4
+    site = build_site(tmp_path, three_repos)
+    text = site.soup("404.html").select_one("nav.md-nav--primary").get_text(" ", strip=True)
+    assert "Pets" in text
+    assert "Orders" in text
+
+
 def test_user_nav_that_places_the_pages_is_kept(tmp_path, three_repos):
     site = build_site(
         tmp_path, three_repos, nav=[{"Home": "index.md"}, {"Our APIs": "apis/index.md"}]

@@ -100,6 +100,8 @@ class NavNode:
     title: str
     src_uri: str | None = None
     children: list[NavNode] = field(default_factory=list)
+    api_id: str | None = None
+    """The API whose pages this entry holds; None for the portal's own entries."""
 
 
 @dataclass
@@ -301,7 +303,9 @@ class PortalRenderer:
 
         add(layout.overview_uri, api.title, "overview")
         node = NavNode(
-            title=api.title, children=[NavNode(title=api.title, src_uri=layout.overview_uri)]
+            title=api.title,
+            children=[NavNode(title=api.title, src_uri=layout.overview_uri)],
+            api_id=api.id,
         )
         for tag_page in layout.tags:
             uri = layout.tag_uri(tag_page.slug)
@@ -373,7 +377,7 @@ class PortalRenderer:
             uri = self.api_uri(api.id)
             api_pages = [PagePlan(uri, api.title or api.id, "overview", api.id)]
             api_files = []
-            node = NavNode(title=api.title or api.id, src_uri=uri)
+            node = NavNode(title=api.title or api.id, src_uri=uri, api_id=api.id)
         pages.extend(api_pages)
         files.extend(api_files)
         return node
