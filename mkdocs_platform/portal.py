@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mkdocs.plugins import get_plugin_logger
 
@@ -24,12 +25,14 @@ from mkdocs_platform.models import (
 from mkdocs_platform.models.api import slugify
 from mkdocs_platform.models.findings import internal_finding
 from mkdocs_platform.openapi import ReadingCache, SpecReading, read_spec, spec_key
-from mkdocs_platform.openapi.validate import ValidationMode
 from mkdocs_platform.scorecard import evaluate_gates, score_apis
 from mkdocs_platform.sdk import link_operations, load_sdk
 from mkdocs_platform.sdk.settings import resolve_sdk, sdk_api_id
 from mkdocs_platform.sources import resolve_sources
 from mkdocs_platform.workers import spread
+
+if TYPE_CHECKING:
+    from mkdocs_platform.openapi.validate import ValidationMode
 
 log = get_plugin_logger(__name__)
 

@@ -257,6 +257,33 @@ def test_installed_entry_point_runs_as_a_process(tmp_path, good_repo):
     assert "does not reach the target level bronze" in result.stdout
 
 
+VALIDATORS_LOADED = """
+import sys
+from mkdocs_platform.cli import main
+code = main(["check", sys.argv[1], "--output", sys.argv[2]])
+print(code, sorted(m for m in ("openapi_spec_validator", "openapi_schema_validator") if m in sys.modules))
+"""
+
+
+def test_a_check_with_nothing_changed_never_loads_the_validators(tmp_path, good_repo):
+    def check() -> str:
+        result = subprocess.run(
+            [sys.executable, "-c", VALIDATORS_LOADED, str(good_repo), str(tmp_path / "out.txt")],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout.strip()
+
+    report = tmp_path / "out.txt"
+    assert check() == "0 ['openapi_schema_validator', 'openapi_spec_validator']"
+    first = report.read_text()
+    # Validation and scoring come from the cache: the validators' second of imports is saved.
+    assert check() == "0 []"
+    assert report.read_text() == first
+
+
 def test_sarif_report_on_stdout_validates_with_repository_paths(capsys, tmp_path):
     from .test_reports import sarif_validator
 

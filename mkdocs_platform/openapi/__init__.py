@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from mkdocs.plugins import get_plugin_logger
@@ -23,8 +23,10 @@ from mkdocs_platform.openapi.loader import (
 )
 from mkdocs_platform.openapi.locate import ShiftedLocator, YamlLocator
 from mkdocs_platform.openapi.normalize import normalize
-from mkdocs_platform.openapi.validate import ValidationMode
 from mkdocs_platform.openapi.validation_cache import validate_cached
+
+if TYPE_CHECKING:
+    from mkdocs_platform.openapi.validate import ValidationMode
 
 log = get_plugin_logger(__name__)
 

@@ -11,19 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
-
-from jsonschema import validators
-from jsonschema.exceptions import ValidationError
-from openapi_schema_validator import OAS30Validator, OAS31Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4, DRAFT202012
+from typing import TYPE_CHECKING, Any
 
 from mkdocs_platform.models.api import ApiModel, MediaType, SchemaDialect, Tokens
 from mkdocs_platform.models.pointers import to_pointer
 from mkdocs_platform.openapi.document import resolve_tokens
-from mkdocs_platform.openapi.patterns import bounded_validator
 from mkdocs_platform.openapi.schema import is_nullable
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+    from referencing import Registry
 
 _BASE = "urn:mkdocs-platform:spec"
 
@@ -51,6 +48,13 @@ def _validator_class(dialect: SchemaDialect) -> Any:
     Patterns are matched bounded (`bounded_validator`): both they and the examples are the
     spec's, and Python's `re` can take forever on them.
     """
+    # Imported on first use: the validators take a second to import, and a build whose
+    # scorecards all come from the cache never checks an example.
+    from jsonschema import validators
+    from openapi_schema_validator import OAS30Validator, OAS31Validator
+
+    from mkdocs_platform.openapi.patterns import bounded_validator
+
     if dialect.json_schema == "draft2020-12":
         return bounded_validator(OAS31Validator)  # `null` is a type there: JSON Schema decides
     draft4_type = OAS30Validator.VALIDATORS["type"]
@@ -69,6 +73,9 @@ class ExampleChecker:
     """Validates values against schemas of one bundled document."""
 
     def __init__(self, model: ApiModel) -> None:
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT4, DRAFT202012
+
         document = self._document = model.document
         draft_2020 = model.dialect.json_schema == "draft2020-12"
         specification = DRAFT202012 if draft_2020 else DRAFT4

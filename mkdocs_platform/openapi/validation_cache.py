@@ -20,13 +20,15 @@ import hmac
 import json
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs_platform.cache import signing_secret, user_cache_dir, write_atomically
 from mkdocs_platform.models import Finding
 from mkdocs_platform.openapi.document import SpecDocument
 from mkdocs_platform.openapi.fetch import FetchError, read_regular_file
-from mkdocs_platform.openapi.validate import ValidationMode, validate_document
+
+if TYPE_CHECKING:
+    from mkdocs_platform.openapi.validate import ValidationMode
 
 FORMAT = 3
 """Bumped when what is stored changes shape."""
@@ -128,6 +130,10 @@ def validate_cached(
     Entries are signed with the secret in `secret_dir` (by default `user_cache_dir()`); without
     a secret nothing is cached.
     """
+    # Imported here: the validator's modules take a second to import, and a build whose specs
+    # all come from the cache never needs them.
+    from mkdocs_platform.openapi.validate import validate_document
+
     key = cache_key(document, validation) if directory is not None else None
     if directory is None or key is None:
         return validate_document(document, validation)
