@@ -451,7 +451,7 @@ class PlatformConfig(StrictConfig):
     """URL prefix of every generated page."""
     nav_title = c.Type(str, default="APIs")
     """Title of the navigation section the plugin adds."""
-    nav_max_apis = c.Type(int, default=50)
+    nav_max_apis = WholeNumber(0, default=50)
     """Most APIs the navigation lists on every page; past it, an API's pages are listed on that
     API's pages only (MkDocs writes the whole navigation into every page)."""
     pages = c.Choice(("tag", "operation"), default="tag")

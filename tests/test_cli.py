@@ -261,7 +261,8 @@ VALIDATORS_LOADED = """
 import sys
 from mkdocs_platform.cli import main
 code = main(["check", sys.argv[1], "--output", sys.argv[2]])
-print(code, sorted(m for m in ("openapi_spec_validator", "openapi_schema_validator") if m in sys.modules))
+validators = ("openapi_spec_validator", "openapi_schema_validator", "jsonschema")
+print(code, sorted(m for m in validators if m in sys.modules))
 """
 
 
@@ -277,7 +278,7 @@ def test_a_check_with_nothing_changed_never_loads_the_validators(tmp_path, good_
         return result.stdout.strip()
 
     report = tmp_path / "out.txt"
-    assert check() == "0 ['openapi_schema_validator', 'openapi_spec_validator']"
+    assert check() == "0 ['jsonschema', 'openapi_schema_validator', 'openapi_spec_validator']"
     first = report.read_text()
     # Validation and scoring come from the cache: the validators' second of imports is saved.
     assert check() == "0 []"

@@ -13,7 +13,6 @@ from typing import Any, Literal
 
 from mkdocs_platform.models.api import ApiModel, Discriminator, Example
 from mkdocs_platform.models.pointers import from_pointer
-from mkdocs_platform.openapi.patterns import pattern_matches
 from mkdocs_platform.openapi.schema import (
     bounds,
     discriminator,
@@ -274,6 +273,10 @@ def _from_class(items: Any) -> str:
 
 def pattern_example(pattern: str) -> str | None:
     """A short text that `pattern` matches (as JSON Schema does: anywhere), or None."""
+    # Imported on first use: its regex engines take half a second to import, and a build whose
+    # pages all come from the cache never makes an example.
+    from mkdocs_platform.openapi.patterns import pattern_matches
+
     try:
         import re._parser as sre_parse  # type: ignore[import-not-found,unused-ignore]
     except ImportError:  # Python 3.10

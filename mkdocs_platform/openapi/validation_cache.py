@@ -119,6 +119,14 @@ def _store(path: Path, key: str, secret: bytes, findings: list[Finding]) -> None
     write_atomically(path, json.dumps(entry, ensure_ascii=True).encode("ascii"))
 
 
+def _validate(document: SpecDocument, validation: ValidationMode) -> list[Finding]:
+    # Imported here: the validator's modules take a second to import, and a build whose specs
+    # all come from the cache never needs them.
+    from mkdocs_platform.openapi.validate import validate_document
+
+    return validate_document(document, validation)
+
+
 def validate_cached(
     document: SpecDocument,
     directory: Path | None,
@@ -130,21 +138,17 @@ def validate_cached(
     Entries are signed with the secret in `secret_dir` (by default `user_cache_dir()`); without
     a secret nothing is cached.
     """
-    # Imported here: the validator's modules take a second to import, and a build whose specs
-    # all come from the cache never needs them.
-    from mkdocs_platform.openapi.validate import validate_document
-
     key = cache_key(document, validation) if directory is not None else None
-    if directory is None or key is None:
-        return validate_document(document, validation)
-    secret = signing_secret(secret_dir if secret_dir is not None else user_cache_dir())
-    if secret is None:
-        return validate_document(document, validation)
+    secret = None
+    if directory is not None and key is not None:
+        secret = signing_secret(secret_dir if secret_dir is not None else user_cache_dir())
+    if directory is None or key is None or secret is None:
+        return _validate(document, validation)
     path = directory / key[:2] / f"{key}.json"
     cached = _load(path, key, secret)
     if cached is not None:
         return cached
-    findings = validate_document(document, validation)
+    findings = _validate(document, validation)
     # A read-only cache folder costs speed, never the build.
     with contextlib.suppress(OSError, ValueError):
         _store(path, key, secret, findings)
