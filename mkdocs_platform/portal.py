@@ -353,7 +353,13 @@ def score_portal(portal: Portal, *, complete: bool = True, store: StageCache | N
     keeps scorecards between builds.
     """
     settings = portal.settings.scorecard
-    scorecards = score_apis(portal.apis, settings, complete=complete, store=store)
+    scorecards = score_apis(
+        portal.apis,
+        settings,
+        complete=complete,
+        store=store,
+        concurrency=portal.settings.concurrency,
+    )
     for api, card in zip(portal.apis, scorecards, strict=True):
         api.scorecard = card
     portal.gate = evaluate_gates(scorecards, settings)

@@ -39,6 +39,7 @@ from mkdocs_platform.scorecard.waivers import (
     waive_check,
     waive_loose,
 )
+from mkdocs_platform.workers import spread
 
 log = get_plugin_logger(__name__)
 
@@ -175,28 +176,85 @@ def score_key(api: ApiEntry, context: tuple[object, ...]) -> str | None:
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class _ScoreTask:
+    """One API to score, as a worker receives it."""
+
+    api: ApiEntry
+    """A copy of the API: findings scoring adds come back once, wherever it ran."""
+    settings: ScorecardSettings
+    moment: datetime
+    waivers: WaiverSet | None
+
+
+def _score_task(task: _ScoreTask) -> tuple[Scorecard, list[Finding]]:
+    """The API's scorecard, and the findings scoring added to the API (a crash)."""
+    before = len(task.api.findings)
+    card = _score_guarded(task.api, task.settings, task.moment, task.waivers)
+    return card, task.api.findings[before:]
+
+
+def _spec_size(api: ApiEntry) -> int:
+    try:
+        return (api.source.root / api.spec_path).stat().st_size
+    except OSError:
+        return 0
+
+
+def _score_spread(
+    apis: list[ApiEntry],
+    settings: ScorecardSettings,
+    moment: datetime,
+    waivers: WaiverSet | None,
+    concurrency: int,
+) -> list[tuple[Scorecard, list[Finding]]]:
+    """Score `apis` over `concurrency` workers; each API's findings get what scoring added."""
+    tasks = [
+        _ScoreTask(dataclasses.replace(api, findings=list(api.findings)), settings, moment, waivers)
+        for api in apis
+    ]
+    results = spread(_score_task, tasks, [_spec_size(api) for api in apis], concurrency)
+    scored: list[tuple[Scorecard, list[Finding]]] = []
+    for api, task, result in zip(apis, tasks, results, strict=True):
+        if isinstance(result, Exception):
+            # Not a rule's failure (those are findings): the task itself broke. Scored here.
+            result = _score_task(task)
+        api.findings.extend(result[1])
+        scored.append(result)
+    return scored
+
+
 def _score_cached(
-    api: ApiEntry,
+    apis: list[ApiEntry],
     settings: ScorecardSettings,
     moment: datetime,
     waivers: WaiverSet | None,
     context: tuple[object, ...],
-    store: StageCache,
-) -> Scorecard:
-    key = score_key(api, context)
-    api.cache_key = key
-    if key is not None:
-        stored = store.get(SCORE_STAGE, key)
-        if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], Scorecard):
-            card: Scorecard = stored[0]
-            api.findings.extend(stored[1])
-            return card
-    before = len(api.findings)
-    card = _score_guarded(api, settings, moment, waivers)
-    if key is not None:
-        # What scoring added to the API (a crash) is added again when the card is reused.
-        store.put(SCORE_STAGE, key, (card, api.findings[before:]))
-    return card
+    store: StageCache | None,
+    concurrency: int,
+) -> list[Scorecard]:
+    """Every API's scorecard: kept ones from `store`, the others scored over the workers."""
+    cards: dict[int, Scorecard] = {}
+    keys: dict[int, str | None] = {}
+    missing: list[int] = []
+    for i, api in enumerate(apis):
+        key = keys[i] = score_key(api, context) if store is not None else None
+        api.cache_key = key
+        if key is not None and store is not None:
+            stored = store.get(SCORE_STAGE, key)
+            if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[0], Scorecard):
+                cards[i] = stored[0]
+                api.findings.extend(stored[1])
+                continue
+        missing.append(i)
+    scored = _score_spread([apis[i] for i in missing], settings, moment, waivers, concurrency)
+    for i, (card, added) in zip(missing, scored, strict=True):
+        cards[i] = card
+        key = keys[i]
+        if key is not None and store is not None:
+            # What scoring added to the API (a crash) is added again when the card is reused.
+            store.put(SCORE_STAGE, key, (card, added))
+    return [cards[i] for i in range(len(apis))]
 
 
 def _check_score(rule: EffectiveRule, **counts: Any) -> CheckScore:
@@ -259,8 +317,9 @@ def score_apis(
     now: datetime | None = None,
     complete: bool = True,
     store: StageCache | None = None,
+    concurrency: int = 1,
 ) -> list[Scorecard]:
-    """The scorecard of every API, in the order given.
+    """The scorecard of every API, in the order given, scored over `concurrency` workers.
 
     With `store`, an API whose inputs (its reading, SDKs, catalog entity, findings, the
     settings, the waiver and CODEOWNERS files, the day) were scored before gets that scorecard
@@ -274,16 +333,13 @@ def score_apis(
     moment = now or datetime.now(timezone.utc)
     waivers = load_waivers(settings.waivers) if settings.waivers is not None else None
     apis = list(apis)
-    if store is None:
-        cards = [_score_guarded(api, settings, moment, waivers) for api in apis]
-    else:
-        waivers_digest = (
-            file_digest(Path(settings.waivers), MAX_WAIVER_FILE_SIZE)
-            if settings.waivers is not None
-            else None
-        )
-        context = (settings, moment.date(), waivers_digest)
-        cards = [_score_cached(api, settings, moment, waivers, context, store) for api in apis]
+    waivers_digest = (
+        file_digest(Path(settings.waivers), MAX_WAIVER_FILE_SIZE)
+        if settings.waivers is not None and store is not None
+        else None
+    )
+    context = (settings, moment.date(), waivers_digest)
+    cards = _score_cached(apis, settings, moment, waivers, context, store, concurrency)
     if waivers is not None and complete:
         unknown = waivers.unknown_apis(api.id for api in apis)
         if unknown:
