@@ -12,7 +12,6 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
-from mkdocs_platform.models import ApiEntry
 from mkdocs_platform.render.markdown import plain_title
 from mkdocs_platform.render.search import searchable
 from mkdocs_platform.render.site import (
@@ -23,6 +22,7 @@ from mkdocs_platform.render.site import (
     PortalSite,
     TocEntry,
 )
+from mkdocs_platform.workers import api_weight
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -191,13 +191,6 @@ class _PageUrls:
         return get_relative_url(dest_uri, self._page_url)
 
 
-def _spec_size(api: ApiEntry) -> int:
-    try:
-        return (api.source.root / api.spec_path).stat().st_size
-    except OSError:
-        return 0
-
-
 def prerender_pages(
     renderer: PortalRenderer, site: PortalSite, files: Files, concurrency: int
 ) -> None:
@@ -220,7 +213,7 @@ def prerender_pages(
     plans: list[tuple[PagePlan, LinkResolver]] = [
         (plan, _PageUrls(url, {**portal_wide, **by_api.get(plan.api_id, {})})) for plan, url in ours
     ]
-    renderer.prerender(plans, concurrency, _spec_size)
+    renderer.prerender(plans, concurrency, api_weight)
 
 
 def _toc_tokens(entries: list[TocEntry]) -> list[dict[str, object]]:

@@ -13,9 +13,12 @@ import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from mkdocs.plugins import get_plugin_logger
+
+if TYPE_CHECKING:
+    from mkdocs_platform.models import ApiEntry
 
 log = get_plugin_logger(__name__)
 
@@ -24,6 +27,14 @@ Result = TypeVar("Result")
 
 LARGE_TASK = 4 * 1024 * 1024
 """A task weighing this much (a spec of this many bytes) runs in the build's own process."""
+
+
+def api_weight(api: ApiEntry) -> int:
+    """The weight of an API's task: the size of its spec file (0 when it cannot be read)."""
+    try:
+        return (api.source.root / api.spec_path).stat().st_size
+    except OSError:
+        return 0
 
 
 def _guarded(work: Callable[[Task], Result], task: Task) -> Result | Exception:

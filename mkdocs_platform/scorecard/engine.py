@@ -39,7 +39,7 @@ from mkdocs_platform.scorecard.waivers import (
     waive_check,
     waive_loose,
 )
-from mkdocs_platform.workers import spread
+from mkdocs_platform.workers import api_weight, spread
 
 log = get_plugin_logger(__name__)
 
@@ -194,13 +194,6 @@ def _score_task(task: _ScoreTask) -> tuple[Scorecard, list[Finding]]:
     return card, task.api.findings[before:]
 
 
-def _spec_size(api: ApiEntry) -> int:
-    try:
-        return (api.source.root / api.spec_path).stat().st_size
-    except OSError:
-        return 0
-
-
 def _score_spread(
     apis: list[ApiEntry],
     settings: ScorecardSettings,
@@ -213,7 +206,7 @@ def _score_spread(
         _ScoreTask(dataclasses.replace(api, findings=list(api.findings)), settings, moment, waivers)
         for api in apis
     ]
-    results = spread(_score_task, tasks, [_spec_size(api) for api in apis], concurrency)
+    results = spread(_score_task, tasks, [api_weight(api) for api in apis], concurrency)
     scored: list[tuple[Scorecard, list[Finding]]] = []
     for api, task, result in zip(apis, tasks, results, strict=True):
         if isinstance(result, Exception):
