@@ -1564,3 +1564,53 @@ def test_long_example_is_cut_and_says_so(bundled_site):
     assert len(lines) == MAX_EXAMPLE_LINES + 1
     assert lines[:-1] == full[:MAX_EXAMPLE_LINES]
     assert lines[-1] == f"… {len(full) - MAX_EXAMPLE_LINES} more lines"
+
+
+def test_a_page_lists_a_discriminators_values_once(tmp_path):
+    """Each subtype of a polymorphic base shows its discriminator; the models page lists the
+    values once (Microsoft Graph's `entity` has over a thousand subtypes), later ones link there."""
+    schemas: dict[str, Any] = {
+        "Shape": {
+            "type": "object",
+            "required": ["kind"],
+            "properties": {"kind": {"type": "string"}},
+            "discriminator": {
+                "propertyName": "kind",
+                "mapping": {name.lower(): f"#/components/schemas/{name}" for name in "ABC"},
+            },
+        }
+    }
+    for name in "ABC":
+        schemas[name] = {
+            "allOf": [{"$ref": "#/components/schemas/Shape"}],
+            "properties": {name.lower(): {"type": "integer"}},
+        }
+    body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Shape"}}}}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Shapes", "version": "1"},
+        "tags": [{"name": "shapes"}],
+        "paths": {
+            "/shapes": {
+                method: {
+                    "operationId": f"{method}Shape",
+                    "tags": ["shapes"],
+                    "requestBody": body,
+                    "responses": {"200": {"description": "The shape.", **body}},
+                }
+                for method in ("put", "post")
+            }
+        },
+        "components": {"schemas": schemas},
+    }
+    write_files(tmp_path / "repos/shapes", {"openapi.json": spec})
+    site = build_site(tmp_path, {"sources": [{"name": "shapes", "path": "repos/shapes"}]})
+    models = site.article("apis/shapes/models/index.html")
+    selectors = models.select(".mp-discriminator")
+    assert len(selectors) == 1 + 3  # the base and each subtype
+    listings = models.select(".mp-discriminator .mp-mapping")
+    assert len(listings) == 1
+    assert [li.code.get_text() for li in listings[0].select("li")] == ["a", "b", "c"]
+    later = [s.select_one(".mp-same a") for s in selectors if s.select_one(".mp-mapping") is None]
+    assert later
+    assert all(a is not None and a["href"] == f"#{listings[0]['id']}" for a in later)

@@ -143,6 +143,8 @@ class SchemaHtml:
         """Digest -> (anchor, depth, label) of the inline schemas shown on the page."""
         self._path: list[str] = []
         """Where the tree being rendered is: the model and property names leading to it."""
+        self._mappings: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
+        """Discriminator (property, mapping) -> anchor of the page's one listing of its values."""
 
     def name_of(self, schema: Any) -> str | None:
         """The named schema `schema` is: its `$ref`, or the one it is an inline copy of."""
@@ -367,20 +369,30 @@ class SchemaHtml:
         return ref if ref in self.api.schemas else None
 
     def discriminator_html(self, selector: Discriminator) -> Markup:
+        """The discriminator and the values it maps. A page lists a mapping once: every schema
+        extending a polymorphic base shows its discriminator, and a base of a thousand subtypes
+        would otherwise list them a thousand times."""
+        intro = Markup("<p>Discriminator <code>{}</code> selects the alternative.</p>").format(
+            selector.property_name
+        )
+        if not selector.mapping:
+            return Markup('<div class="mp-discriminator">{}</div>').format(intro)
+        key = (selector.property_name, tuple(selector.mapping.items()))
+        listed = self._mappings.get(key)
+        if listed is not None:
+            return Markup(
+                '<div class="mp-discriminator">{}<p class="mp-same">'
+                'Its values are listed <a href="#{}">above</a>.</p></div>'
+            ).format(intro, listed)
+        anchor = self._mappings[key] = f"mp-d-{len(self._mappings) + 1}"
         rows = []
         for value, ref in selector.mapping.items():
             target = self.mapping_target(ref)
             shown = self.model_link(target) if target else Markup("<code>{}</code>").format(ref)
             rows.append(Markup("<li><code>{}</code> → {}</li>").format(value, shown))
-        listing = (
-            Markup('<ul class="mp-mapping">{}</ul>').format(Markup("").join(rows))
-            if rows
-            else Markup("")
-        )
         return Markup(
-            '<div class="mp-discriminator">'
-            "<p>Discriminator <code>{}</code> selects the alternative.</p>{}</div>"
-        ).format(selector.property_name, listing)
+            '<div class="mp-discriminator">{}<ul class="mp-mapping" id="{}">{}</ul></div>'
+        ).format(intro, anchor, Markup("").join(rows))
 
     def alternatives(
         self, label: str, parts: list[Any], depth: int, seen: frozenset[int]
