@@ -68,7 +68,8 @@ def located(error: ValidationError, parts: tuple[str, ...], from_value: bool = F
         setattr(error, FROM_VALUE, from_value)
 
 
-def _python_compiles(pattern: str) -> bool:
+def python_compiles(pattern: str) -> bool:
+    """Whether Python's `re` compiles `pattern`, without a warning on stderr."""
     try:
         with warnings.catch_warnings():
             # A spec's odd pattern is its finding to make, not a warning on stderr.
@@ -84,7 +85,7 @@ def _draft4_metaschema() -> Any:
     # The metaschema OpenAPI 2.0 and 3.0 schemas are checked against; its `regex` format is
     # Python's `re`, as in the validator.
     return jsonschema_rs.Draft4Validator(
-        OAS30Validator.META_SCHEMA, validate_formats=True, formats={"regex": _python_compiles}
+        OAS30Validator.META_SCHEMA, validate_formats=True, formats={"regex": python_compiles}
     )
 
 

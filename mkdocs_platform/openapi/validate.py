@@ -12,7 +12,6 @@ compiles is the spec's `example` problem; one that only the validator's engine r
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from typing import Any, Literal
@@ -29,7 +28,13 @@ from openapi_spec_validator.validation.validators import (
 
 from mkdocs_platform.models import Finding, FindingClass
 from mkdocs_platform.openapi.document import SpecDocument, resolve_tokens
-from mkdocs_platform.openapi.fast_validate import FROM_VALUE, PARTS, KeywordWalk, located
+from mkdocs_platform.openapi.fast_validate import (
+    FROM_VALUE,
+    PARTS,
+    KeywordWalk,
+    located,
+    python_compiles,
+)
 from mkdocs_platform.openapi.patterns import UNCHECKED, bounded_validator
 
 MAX_ERRORS = 200
@@ -52,26 +57,18 @@ def _regex_checker() -> Any:
 _RS_REGEX = _regex_checker()
 
 
-def _python_compiles(pattern: str) -> bool:
-    try:
-        re.compile(pattern)
-    except (re.error, OverflowError, RecursionError):
-        return False
-    return True
-
-
 def _rust_compiles(pattern: str) -> bool:
     return _RS_REGEX is None or bool(_RS_REGEX.is_valid(pattern))
 
 
 def pattern_rejected(pattern: str) -> bool:
     """Whether either regex engine the validator may use refuses `pattern`."""
-    return not _python_compiles(pattern) or not _rust_compiles(pattern)
+    return not python_compiles(pattern) or not _rust_compiles(pattern)
 
 
 def pattern_invalid(pattern: str) -> bool:
     """Whether no regex engine compiles `pattern`: the spec's mistake, not a tool's limit."""
-    return not _python_compiles(pattern) and not _rust_compiles(pattern)
+    return not python_compiles(pattern) and not _rust_compiles(pattern)
 
 
 def _pattern_class(pattern: Any) -> FindingClass:
