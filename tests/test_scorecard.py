@@ -574,6 +574,20 @@ def test_no_servers_fails_at_the_document(tmp_path):
     assert check.findings[0].pointer == "#"
 
 
+@pytest.mark.parametrize("concurrency", [1, 2])
+def test_spec_age_reaches_the_scoring_of_a_portal(tmp_path, concurrency):
+    # Three APIs: more than two workers' worth, so with two they are scored in the pool.
+    apis = []
+    for name in ("a", "b", "c"):
+        write_files(tmp_path / name, {"openapi.yaml": good_spec()})
+        api = load_api(tmp_path / name, "openapi.yaml")
+        api.spec_changed_at = NOW - timedelta(days=400)
+        apis.append(api)
+    cards = score_apis(apis, now=NOW, concurrency=concurrency)
+    for card in cards:
+        assert "400 days" in check_of(card, "own-lifecycle").findings[0].message
+
+
 def test_codeowners_or_catalog_owner_count_as_owner(tmp_path):
     spec = good_spec()
     del spec["x-owner"]

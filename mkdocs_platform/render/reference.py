@@ -141,13 +141,15 @@ class ApiPages:
 class Reference:
     """What the reference templates ask while rendering one page of one API."""
 
-    def __init__(self, pages: ApiPages, links: Any) -> None:
+    def __init__(self, pages: ApiPages, links: Any, *, models_page: bool = False) -> None:
         self.pages = pages
         self.api = pages.api
         self.links = links
         model = pages.api.model
         self.schemas = (
-            SchemaHtml(model, self.model_href, pages.shapes) if model is not None else None
+            SchemaHtml(model, self.model_href, pages.shapes, mappings_once=models_page)
+            if model is not None
+            else None
         )
         self._by_operation_id = {
             op.operation_id: op for op in (model.operations if model else []) if op.operation_id

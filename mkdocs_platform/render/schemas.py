@@ -135,8 +135,13 @@ class SchemaHtml:
         api: ApiModel,
         model_href: Callable[[str], str],
         shapes: SchemaShapes | None = None,
+        *,
+        mappings_once: bool = False,
     ) -> None:
         self.api = api
+        self.mappings_once = mappings_once
+        """List each discriminator mapping once: on the models page, where every top-level
+        schema is always in view, so a later one can link to it."""
         self.model_href = model_href
         self.shapes = shapes if shapes is not None else SchemaShapes(api)
         self._shown: dict[bytes, tuple[str, int, str]] = {}
@@ -292,7 +297,7 @@ class SchemaHtml:
         out: list[Markup] = []
         selector = discriminator(self.api, resolved)
         if selector is not None:
-            out.append(self.discriminator_html(selector))
+            out.append(self.discriminator_html(selector, depth))
         for combiner, label in (("oneOf", "One of"), ("anyOf", "Any of")):
             parts = resolved.get(combiner)
             if isinstance(parts, list) and parts and not self._named_only(parts, depth, selector):
@@ -368,31 +373,40 @@ class SchemaHtml:
             return ref_name(self.api, {"$ref": ref})
         return ref if ref in self.api.schemas else None
 
-    def discriminator_html(self, selector: Discriminator) -> Markup:
-        """The discriminator and the values it maps. A page lists a mapping once: every schema
-        extending a polymorphic base shows its discriminator, and a base of a thousand subtypes
-        would otherwise list them a thousand times."""
+    def discriminator_html(self, selector: Discriminator, depth: int = 0) -> Markup:
+        """The discriminator and the values it maps. With `mappings_once`, a top-level schema
+        lists a mapping the page has not listed yet and links to it after that: every subtype
+        of a polymorphic base shows its discriminator, and a base of a thousand subtypes would
+        otherwise list them a thousand times."""
         intro = Markup("<p>Discriminator <code>{}</code> selects the alternative.</p>").format(
             selector.property_name
         )
         if not selector.mapping:
             return Markup('<div class="mp-discriminator">{}</div>').format(intro)
+        once = self.mappings_once and depth == 0
         key = (selector.property_name, tuple(selector.mapping.items()))
-        listed = self._mappings.get(key)
+        listed = self._mappings.get(key) if once else None
         if listed is not None:
             return Markup(
                 '<div class="mp-discriminator">{}<p class="mp-same">'
                 'Its values are listed <a href="#{}">above</a>.</p></div>'
             ).format(intro, listed)
-        anchor = self._mappings[key] = f"mp-d-{len(self._mappings) + 1}"
+        anchor = ""
+        if once:
+            anchor = self._mappings[key] = f"mp-d-{len(self._mappings) + 1}"
         rows = []
         for value, ref in selector.mapping.items():
             target = self.mapping_target(ref)
             shown = self.model_link(target) if target else Markup("<code>{}</code>").format(ref)
             rows.append(Markup("<li><code>{}</code> → {}</li>").format(value, shown))
-        return Markup(
-            '<div class="mp-discriminator">{}<ul class="mp-mapping" id="{}">{}</ul></div>'
-        ).format(intro, anchor, Markup("").join(rows))
+        listing = (
+            Markup('<ul class="mp-mapping" id="{}">').format(anchor)
+            if anchor
+            else Markup('<ul class="mp-mapping">')
+        )
+        return Markup('<div class="mp-discriminator">{}{}{}</ul></div>').format(
+            intro, listing, Markup("").join(rows)
+        )
 
     def alternatives(
         self, label: str, parts: list[Any], depth: int, seen: frozenset[int]

@@ -541,7 +541,7 @@ class PortalRenderer:
         else:
             api = self.apis[plan.api_id or ""]
             layout = self.api_pages[api.id]
-            reference = Reference(layout, links)
+            reference = Reference(layout, links, models_page=plan.kind == "models")
             template = f"{plan.kind}.html"
             context.update(
                 api=api,
