@@ -22,7 +22,6 @@ from mkdocs_platform.render.site import (
     PortalSite,
     TocEntry,
 )
-from mkdocs_platform.workers import api_weight
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -213,7 +212,7 @@ def prerender_pages(
     plans: list[tuple[PagePlan, LinkResolver]] = [
         (plan, _PageUrls(url, {**portal_wide, **by_api.get(plan.api_id, {})})) for plan, url in ours
     ]
-    renderer.prerender(plans, concurrency, api_weight)
+    renderer.prerender(plans, concurrency)
 
 
 def _toc_tokens(entries: list[TocEntry]) -> list[dict[str, object]]:

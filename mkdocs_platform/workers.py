@@ -9,6 +9,7 @@ of workers, and its result is not copied between processes.
 
 from __future__ import annotations
 
+import copy
 import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -35,6 +36,15 @@ def api_weight(api: ApiEntry) -> int:
         return (api.source.root / api.spec_path).stat().st_size
     except OSError:
         return 0
+
+
+def task_copy(api: ApiEntry) -> ApiEntry:
+    """A copy of the API for a task, with a findings list of its own: findings the task adds
+    come back once, whether it ran here or in a worker. `copy.copy` keeps attributes a stage set
+    on the entry (`spec_changed_at`), which `dataclasses.replace` would drop."""
+    copied = copy.copy(api)
+    copied.findings = list(api.findings)
+    return copied
 
 
 def _guarded(work: Callable[[Task], Result], task: Task) -> Result | Exception:

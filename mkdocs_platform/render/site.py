@@ -6,7 +6,6 @@ so any engine that can place pages at the planned URIs can host the portal.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections.abc import Callable
@@ -28,7 +27,7 @@ from mkdocs_platform.render.markdown import plain_title
 from mkdocs_platform.render.reference import ApiPages, Reference
 from mkdocs_platform.scorecard.portfolio import build_portfolio
 from mkdocs_platform.sources import file_links
-from mkdocs_platform.workers import spread
+from mkdocs_platform.workers import api_weight, spread, task_copy
 
 PageKind = Literal[
     "catalog", "dashboard", "overview", "tag", "operation", "models", "webhooks", "scorecard", "sdk"
@@ -411,10 +410,9 @@ class PortalRenderer:
         self,
         plans: list[tuple[PagePlan, LinkResolver]],
         concurrency: int,
-        weight: Callable[[ApiEntry], int],
     ) -> None:
         """Render the API pages among `plans` now, each API's pages by one of `concurrency`
-        workers, for `render` to hand out; `weight` says how large an API is."""
+        workers, for `render` to hand out."""
         by_api: dict[str, list[tuple[PagePlan, LinkResolver]]] = {}
         for plan, links in plans:
             if plan.api_id is not None and plan.api_id in self.apis:
@@ -430,8 +428,8 @@ class PortalRenderer:
                 )
                 continue
             api = self.apis[api_id]
-            # A copy: findings a worker adds come back once, whether it ran here or elsewhere.
-            copy = dataclasses.replace(api, locate=None, findings=list(api.findings))
+            copy = task_copy(api)
+            copy.locate = None  # rendering does not locate: the task stays small
             tasks.append(
                 ApiPagesTask(
                     copy,
@@ -441,7 +439,7 @@ class PortalRenderer:
                     self.store,
                 )
             )
-        results = spread(render_api_pages, tasks, [weight(t.api) for t in tasks], concurrency)
+        results = spread(render_api_pages, tasks, [api_weight(t.api) for t in tasks], concurrency)
         for task, result in zip(tasks, results, strict=True):
             if isinstance(result, Exception):
                 # Rendering guards each page, so this is a bug of the task itself: pages are

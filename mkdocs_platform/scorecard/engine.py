@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
@@ -40,7 +39,7 @@ from mkdocs_platform.scorecard.waivers import (
     waive_check,
     waive_loose,
 )
-from mkdocs_platform.workers import api_weight, spread
+from mkdocs_platform.workers import api_weight, spread, task_copy
 
 log = get_plugin_logger(__name__)
 
@@ -195,14 +194,6 @@ def _score_task(task: _ScoreTask) -> tuple[Scorecard, list[Finding]]:
     return card, task.api.findings[before:]
 
 
-def _copy(api: ApiEntry) -> ApiEntry:
-    """A copy of the API with findings of its own; `copy.copy` keeps attributes a later stage
-    set on the entry (`spec_changed_at`), which `dataclasses.replace` would drop."""
-    copied = copy.copy(api)
-    copied.findings = list(api.findings)
-    return copied
-
-
 def _score_spread(
     apis: list[ApiEntry],
     settings: ScorecardSettings,
@@ -211,13 +202,13 @@ def _score_spread(
     concurrency: int,
 ) -> list[tuple[Scorecard, list[Finding]]]:
     """Score `apis` over `concurrency` workers; each API's findings get what scoring added."""
-    tasks = [_ScoreTask(_copy(api), settings, moment, waivers) for api in apis]
+    tasks = [_ScoreTask(task_copy(api), settings, moment, waivers) for api in apis]
     results = spread(_score_task, tasks, [api_weight(api) for api in apis], concurrency)
     scored: list[tuple[Scorecard, list[Finding]]] = []
     for api, task, result in zip(apis, tasks, results, strict=True):
         if isinstance(result, Exception):
             # Not a rule's failure (those are findings): the task itself broke. Scored here.
-            result = _score_task(dataclasses.replace(task, api=_copy(api)))
+            result = _score_task(dataclasses.replace(task, api=task_copy(api)))
         api.findings.extend(result[1])
         scored.append(result)
     return scored
