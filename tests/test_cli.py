@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -125,6 +127,21 @@ def test_json_report_to_a_file_validates_and_stdout_stays_empty(
     # In the portal's order (by id), as a build's scorecards.json lists them.
     assert [a["id"] for a in report["apis"]] == ["orders-service", "pets-service"]
     assert report["apis"][1]["score"] == 100
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+def test_output_files_get_the_usual_mode_of_new_files(capsys, tmp_path, good_repo):
+    previous = os.umask(0o022)
+    try:
+        for report_format in ("text", "json", "sarif", "junit"):
+            output = tmp_path / f"report.{report_format}"
+            code, _, _ = run(
+                capsys, str(good_repo), "--format", report_format, "--output", str(output)
+            )
+            assert code == 0
+            assert stat.S_IMODE(output.stat().st_mode) == 0o644, report_format
+    finally:
+        os.umask(previous)
 
 
 def test_json_report_on_stdout_parses(capsys, good_repo):

@@ -5,7 +5,10 @@ from __future__ import annotations
 import dataclasses
 import io
 import json
+import os
+import stat
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -409,6 +412,53 @@ def test_a_failed_write_leaves_the_old_report_whole(tmp_path, monkeypatch):
         write_reports(_portal(apis, cards, reports), site)
     assert (site / "out.xml").read_text() == before
     assert sorted(p.name for p in site.iterdir()) == ["out.sarif", "out.xml"]
+
+
+@pytest.fixture
+def umask_022() -> Iterator[None]:
+    """The umask most systems run with, whatever this process had; restored afterwards."""
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+def test_reports_get_the_usual_mode_of_new_files(tmp_path, umask_022):
+    apis, cards = portal_cards(tmp_path / "repo")
+    site = tmp_path / "site"
+    reports = ReportSettings(json="scorecards.json", sarif="out.sarif", junit="out.xml")
+    written = write_reports(_portal(apis, cards, reports), site)
+    assert [(p.name, _mode(p)) for p in written] == [
+        ("scorecards.json", 0o644),
+        ("out.sarif", 0o644),
+        ("out.xml", 0o644),
+    ]
+    # Replacing a report that a stricter umask wrote gives the mode of the umask now in force.
+    os.umask(0o077)
+    write_reports(_portal(apis, cards, reports), site)
+    assert _mode(site / "out.xml") == 0o600
+    os.umask(0o022)
+    write_reports(_portal(apis, cards, reports), site)
+    assert _mode(site / "out.xml") == 0o644
+    assert sorted(p.name for p in site.iterdir()) == ["out.sarif", "out.xml", "scorecards.json"]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX file modes")
+def test_a_site_build_writes_readable_reports(tmp_path, umask_022):
+    write_files(tmp_path / "repos/pets", {"openapi.yaml": minimal_spec("Pets")})
+    plugin = {
+        "sources": [{"name": "pets", "path": "repos/pets"}],
+        "scorecard": {"reports": {"sarif": "apis.sarif", "junit": "apis.xml"}},
+    }
+    site = build_site(tmp_path, plugin)
+    for name in ("scorecards.json", "apis.sarif", "apis.xml"):
+        assert _mode(site.dir / name) == 0o644, name
 
 
 def test_site_build_writes_sarif_and_junit_into_the_site(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import secrets
 from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
@@ -143,20 +143,42 @@ def dumps_report(report: dict[str, Any]) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
 
 
+_NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+_NEW_FILE_MODE = 0o666
+"""Asked of the kernel, which takes the umask off: a report gets the mode any new file of the
+process gets (0644 under umask 022), so a web server can serve it. `tempfile.mkstemp` would
+give 0600."""
+
+
+def _create_temporary(folder: Path, name: str) -> tuple[int, Path]:
+    """A new, empty file beside `name` in `folder`, opened for writing: (descriptor, path).
+
+    `O_EXCL` makes the name ours alone (never another's file, never a symlink planted there).
+    """
+    for _ in range(100):
+        temporary = folder / f".{name}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(temporary, _NEW_FILE_FLAGS, _NEW_FILE_MODE), temporary
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"{folder}: no free name for a temporary file beside {name}")
+
+
 def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so that readers see the old file or the new one, never half."""
+    """Write `text` to `path` so that readers see the old file or the new one, never half.
+
+    The file gets the process's usual mode for new files (0666 less the umask).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
+    descriptor, temporary = _create_temporary(path.parent, path.name)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        Path(temporary).replace(path)
+        temporary.replace(path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
