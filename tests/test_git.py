@@ -12,7 +12,7 @@ import pytest
 import yaml
 from mkdocs.exceptions import Abort
 
-from mkdocs_platform.sources.git import Git, GitError, check_ref, check_url
+from mkdocs_platform.sources.git import Git, GitError, check_ref, check_url, git_message
 from mkdocs_platform.sources.links import default_templates
 
 from .conftest import build_site, minimal_spec
@@ -177,6 +177,41 @@ def test_unreachable_remote_without_cache_is_an_error(tmp_path, remote, caplog):
     assert "source 'pets'" in message
     assert "could not be fetched" in message
     assert "git ls-remote failed" in message
+
+
+def test_a_git_error_keeps_everything_git_said(tmp_path, caplog):
+    not_a_repository = tmp_path / "remotes" / "pets"
+    not_a_repository.mkdir(parents=True)
+    plugin = {
+        "sources": [{"name": "pets", "git": not_a_repository.as_uri(), "ref": "main"}],
+        "cache_dir": "cache",
+    }
+    message = _build_error(tmp_path, plugin, caplog)
+    # Git says why over several lines; the first one names the cause, the last only a hint.
+    assert (
+        f"git ls-remote failed: fatal: '{not_a_repository}' does not appear to be a git "
+        "repository fatal: Could not read from remote repository. Please make sure you have "
+        "the correct access rights and the repository exists."
+    ) in message
+
+
+def test_a_git_error_masks_secrets_in_every_line(tmp_path):
+    token = "tok-5e4d3c2b1a"
+    missing = tmp_path / token / "pets"
+    git_runner = Git(missing.as_uri(), token)
+    with pytest.raises(GitError) as caught:
+        git_runner.run("ls-remote", "--", git_runner.url, "HEAD")
+    message = str(caught.value)
+    assert token not in message
+    assert f"fatal: '{tmp_path}/***/pets' does not appear to be a git repository" in message
+    assert "the repository exists." in message
+    assert "\n" not in message
+
+
+def test_git_message_joins_lines_and_drops_control_characters():
+    said = "fatal: one\r\n\n  remote: \x1b[31mtwo\x07\nthree  \n"
+    assert git_message(said) == "fatal: one remote: [31mtwo three"
+    assert git_message("\n \n") == ""
 
 
 def test_missing_ref_is_an_error(tmp_path, remote, caplog):

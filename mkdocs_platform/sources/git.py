@@ -90,6 +90,28 @@ def check_ref(ref: str) -> None:
         raise GitError(f"the ref {ref!r} is not a plain branch, tag or 40-hex commit")
 
 
+MAX_MESSAGE = 2000
+"""Characters of git's output an error keeps: a server may send pages of `remote:` lines."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def git_message(output: str) -> str:
+    """All of what git said, as one line: its lines trimmed and joined, blank ones dropped.
+
+    Git's reason is often spread over lines ("fatal: ... does not appear to be a git
+    repository", then the hint about access rights): the first line alone, or the last, says
+    too little. Control characters a server could send to drive the terminal are dropped.
+    """
+    lines = [line.strip() for line in _CONTROL.sub("", output).splitlines()]
+    return " ".join(line for line in lines if line)
+
+
+def shortened(text: str, limit: int = MAX_MESSAGE) -> str:
+    """`text` cut to `limit` characters, the cut marked."""
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
 class Git:
     """Runs git for one source: no prompts, allowed transports only, a timeout, secrets masked."""
 
@@ -171,10 +193,10 @@ class Git:
         except OSError as exc:
             raise GitError(f"git cannot be run: {exc.strerror}") from None
         if done.returncode != 0:
-            reason = self.mask(
-                done.stderr.strip() or done.stdout.strip() or f"exit {done.returncode}"
-            )
-            raise GitError(f"git {args[0]} failed: {reason.splitlines()[-1] if reason else ''}")
+            said = git_message(done.stderr) or git_message(done.stdout)
+            # Masked before it is cut: a cut through a secret would leave part of it showing.
+            reason = shortened(self.mask(said)) if said else f"exit {done.returncode}"
+            raise GitError(f"git {args[0]} failed: {reason}")
         return done.stdout
 
     def resolve_remote(self, ref: str | None) -> tuple[str, str | None, str]:
