@@ -14,6 +14,7 @@ import subprocess
 import sys
 import venv
 from pathlib import Path
+from typing import NoReturn
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -25,6 +26,25 @@ CHROMIUM = Path("/usr/bin/chromium")
 def run(*args: str | Path, env: dict[str, str] | None = None) -> None:
     print("+", " ".join(str(a) for a in args), flush=True)
     subprocess.run([str(a) for a in args], check=True, cwd=ROOT, env=env)
+
+
+def hand_over(*args: str | Path) -> NoReturn:
+    """Become the last command: run it in this very process, in ROOT, and end with its status.
+
+    Whoever stops this script by its process id (SIGTERM, SIGHUP, Ctrl-C) then stops the
+    command itself: a child run by `run` would outlive a parent killed that way, and keep its
+    port. Windows has no exec that keeps the process, so there the command runs as a child.
+    """
+    command = [str(a) for a in args]
+    print("+", " ".join(command), flush=True)
+    sys.stderr.flush()
+    if os.name == "nt":
+        sys.exit(subprocess.run(command, check=False, cwd=ROOT).returncode)
+    os.chdir(ROOT)
+    try:
+        os.execv(command[0], command)
+    except OSError as exc:
+        sys.exit(f"{command[0]} cannot be run: {exc.strerror}")
 
 
 def setup(extra: str) -> None:
@@ -60,7 +80,7 @@ def ensure_chromium() -> None:
 
 def serve(args: list[str]) -> None:
     setup("")
-    run(BIN / "mkdocs", "serve", "-f", ROOT / "example_site" / "mkdocs.yml", *args)
+    hand_over(BIN / "mkdocs", "serve", "-f", ROOT / "example_site" / "mkdocs.yml", *args)
 
 
 def test(args: list[str]) -> None:
@@ -70,7 +90,7 @@ def test(args: list[str]) -> None:
     run(BIN / "ruff", "check", *code)
     run(BIN / "ruff", "format", "--check", *code)
     run(BIN / "mypy")
-    run(BIN / "pytest", *args)
+    hand_over(BIN / "pytest", *args)
 
 
 def main() -> None:
