@@ -426,8 +426,9 @@ class ScorecardConfig(StrictConfig):
     """Rule id -> off | info | warn | error, or {severity, level, threshold}."""
     overrides = OverridesOption()
     """`[{apis: [glob], rules: {...}}]`; the last match wins."""
-    waivers = c.Optional(c.Type(str))
-    """Path of a waiver file, relative to mkdocs.yml."""
+    waivers = c.Optional(c.File(exists=True))
+    """Path of a waiver file, relative to mkdocs.yml; a missing file is an error, not a build
+    with nothing waived."""
     fail_under = c.Optional(WholeNumber(0, 100))
     """Gate: every API scores at least this (0-100)."""
     target_level = c.Optional(c.Choice(LEVELS))

@@ -167,6 +167,7 @@ def test_scorecard_options_become_the_engine_settings(tmp_path, repo):
             "annotations": {"cap": 0},
         },
     }
+    (tmp_path / "waivers.yml").write_text("{}\n")  # a waiver file named must exist
     config = _load(tmp_path, plugin)
     settings = to_settings(config.plugins["platform"].config, config.config_file_path).scorecard
     assert settings is not None

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -10,7 +13,9 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from mkdocs.exceptions import Abort
 
+from mkdocs_platform.cli import main
 from mkdocs_platform.config import parse_scorecard
 from mkdocs_platform.errors import ConfigError
 from mkdocs_platform.models import Finding
@@ -28,7 +33,7 @@ from mkdocs_platform.scorecard.waivers import (
     waive_check,
 )
 
-from .conftest import write_files
+from .conftest import build_site, write_files
 from .test_scorecard import NOW, check_of, good_spec, load_api, pet, pets
 
 WAIVERS = Path(__file__).parent / "fixtures" / "waivers"
@@ -206,9 +211,105 @@ def test_a_waiver_that_matches_nothing_is_stale(tmp_path):
         stale[0].message
     )
     assert stale[1].pointer == "#/pets/no-such-rule/0"
-    assert "(the rule no-such-rule does not run for this API)" in stale[1].message
+    assert "(no rule has the id 'no-such-rule')" in stale[1].message
     # The used waiver in the same file is not stale.
     assert check_of(card, "doc-operation-summary").waived == 1
+
+
+def test_a_waiver_of_a_known_rule_that_does_not_run_says_so(tmp_path):
+    waivers = {"pets": {"py-type-annotations": [{"symbol": "pets.*", "reason": "later"}]}}
+    (stale,) = [f for f in score(tmp_path, waivers).findings if f.rule == "waiver-stale"]
+    assert "(the rule py-type-annotations does not run for this API)" in stale.message
+
+
+def test_a_misspelt_rule_id_is_named_with_the_nearest_one(tmp_path):
+    waivers = {"pets": {"doc-operation-sumary": [{"pointer": GET_PET, "reason": "typo"}]}}
+    card = score(tmp_path, waivers)
+    (stale,) = [f for f in card.findings if f.rule == "waiver-stale"]
+    assert stale.message == (
+        f"the waiver of doc-operation-sumary at {GET_PET} for pets matches no finding any "
+        "more (no rule has the id 'doc-operation-sumary'; did you mean "
+        "'doc-operation-summary'?); remove it"
+    )
+    assert (stale.line, stale.pointer) == (3, "#/pets/doc-operation-sumary/0")
+    # The findings of the stages before scoring have rule ids a waiver may name as well.
+    loose = {"pets": {"catalog": [{"pointer": "#", "reason": "no catalog file yet"}]}}
+    (stale,) = [f for f in score(tmp_path / "2", loose).findings if f.rule == "waiver-stale"]
+    assert "no rule has the id" not in stale.message
+
+
+def test_a_misspelt_api_id_is_named_with_the_nearest_one(tmp_path):
+    waivers = {"pest": {"own-owner": [{"pointer": "#", "reason": "typo in the id"}]}}
+    (stale,) = [f for f in score(tmp_path, waivers).findings if f.rule == "waiver-stale"]
+    assert stale.message == (
+        "the waivers for 'pest' match no API of the portal (no API has that id; did you mean "
+        "'pets'?); remove them or correct the id"
+    )
+    far = {"inventory": {"own-owner": [{"pointer": "#", "reason": "gone"}]}}
+    (stale,) = [f for f in score(tmp_path / "2", far).findings if f.rule == "waiver-stale"]
+    assert "(no API has that id any more)" in stale.message
+
+
+def test_a_build_and_a_check_word_misspelt_ids_alike(tmp_path, private_user_cache, capsys):
+    write_files(tmp_path / "api", {"openapi.yaml": spec_with_failures()})
+    (tmp_path / "waivers.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "pets": {"doc-operation-sumary": [{"pointer": GET_PET, "reason": "typo"}]},
+                "pest": {"own-owner": [{"pointer": "#", "reason": "typo"}]},
+            }
+        )
+    )
+    plugin = {
+        "sources": [{"name": "pets", "path": "api"}],
+        "scorecard": {"waivers": "waivers.yaml"},
+    }
+    site = build_site(tmp_path, plugin)
+    (built,) = json.loads((site.dir / "scorecards.json").read_text())["apis"]
+    in_build = sorted(f["message"] for f in built["findings"] if f["rule"] == "waiver-stale")
+    assert main(["check", "--config", str(tmp_path / "mkdocs.yml"), "--format", "json"]) == 0
+    (checked,) = json.loads(capsys.readouterr().out)["apis"]
+    in_check = sorted(f["message"] for f in checked["findings"] if f["rule"] == "waiver-stale")
+    assert in_build == in_check
+    assert len(in_build) == 2
+    assert "did you mean 'doc-operation-summary'?" in in_build[0]
+    assert "did you mean 'pets'?" in in_build[1]
+
+
+def test_a_missing_waiver_file_fails_the_build_and_the_check(tmp_path, private_user_cache, caplog):
+    write_files(tmp_path / "api", {"openapi.yaml": spec_with_failures()})
+    plugin = {
+        "sources": [{"name": "pets", "path": "api"}],
+        "scorecard": {"waivers": "waivers.yaml"},
+    }
+    missing = tmp_path / "waivers.yaml"
+    with pytest.raises(Abort):
+        build_site(tmp_path, plugin)
+    assert (
+        "Plugin 'platform' option 'scorecard': Sub-option 'waivers': "
+        f"The path '{missing}' isn't an existing file."
+    ) in caplog.text
+    assert not (tmp_path / "site").exists()
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs_platform.cli", "check", "--config", "mkdocs.yml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    assert done.returncode == 2, done.stdout
+    assert f"The path '{missing}' isn't an existing file." in done.stderr
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs_platform.cli", "check", "api", "--waivers", "nowhere.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    assert done.returncode == 2, done.stdout
+    assert "nowhere.yaml: no such waiver file" in done.stderr
 
 
 def test_waivers_for_an_api_the_portal_lacks_are_stale_on_every_api(tmp_path):
@@ -343,10 +444,12 @@ def test_display_path_is_relative_to_the_repository(tmp_path):
 
 
 def test_settings_take_a_waiver_path_and_annotation_options(tmp_path):
+    absolute = tmp_path / "abs" / "waivers.yaml"
+    write_files(absolute.parent, {"waivers.yaml": "{}\n"})
     settings = parse_scorecard(
-        {"waivers": "/abs/waivers.yaml", "annotations": {"severity": "error", "cap": 5}}
+        {"waivers": str(absolute), "annotations": {"severity": "error", "cap": 5}}
     )
-    assert settings.waivers == "/abs/waivers.yaml"
+    assert settings.waivers == str(absolute)
     assert (settings.annotations_severity, settings.annotations_cap) == ("error", 5)
     defaults = parse_scorecard({"waivers": None})
     assert (defaults.waivers, defaults.annotations_severity, defaults.annotations_cap) == (
@@ -356,6 +459,7 @@ def test_settings_take_a_waiver_path_and_annotation_options(tmp_path):
     )
     # A relative waiver path is the config file's neighbour, wherever the build runs from.
     config_file = tmp_path / "portal" / "mkdocs.yml"
+    write_files(config_file.parent, {"waivers.yml": "{}\n"})
     relative = parse_scorecard({"waivers": "waivers.yml"}, str(config_file))
     assert relative.waivers == str(tmp_path.resolve() / "portal" / "waivers.yml")
 
@@ -364,6 +468,7 @@ def test_settings_take_a_waiver_path_and_annotation_options(tmp_path):
     ("data", "message"),
     [
         ({"waivers": 3}, "Sub-option 'waivers': Expected type: <class 'str'>"),
+        ({"waivers": "/no/such/waivers.yaml"}, "'/no/such/waivers.yaml' isn't an existing file"),
         ({"annotations": "warn"}, "Sub-option 'annotations': The configuration is invalid"),
         ({"annotations": {"level": "warn"}}, "Unrecognised configuration name: level"),
         (

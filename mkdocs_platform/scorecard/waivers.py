@@ -34,10 +34,12 @@ What a waiver does:
   `waiver-expired` (warn), at its place in the waiver file.
 - A waiver that matched no finding of its API is *stale*, a finding `waiver-stale` (warn): the
   problem was fixed or moved, so the entry should go. So is a waiver for an API id that the
-  portal does not have (when every API of the portal is scored).
+  portal does not have (when every API of the portal is scored). A misspelt API id or rule
+  id is named with the nearest known one ("did you mean 'pets'?").
 - A malformed file (unreadable, not YAML, not a mapping) waives nothing and is a finding
   `waiver-invalid` (error) on every API; a malformed item is skipped with a `waiver-invalid`
-  finding on its API. A waiver file never stops a build by crashing.
+  finding on its API. A waiver file never stops a build by crashing; only a missing one does,
+  as a configuration error (`scorecard.waivers` and `check --waivers` must name a file).
 
 These findings are of class `rule`, carry the waiver file's path (relative to the repository
 holding it), line, column and the JSON pointer of the entry, and are never waived themselves.
@@ -45,6 +47,7 @@ holding it), line, column and the JSON pointer of the entry, and are never waive
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -57,6 +60,7 @@ from mkdocs_platform.models.pointers import to_pointer
 from mkdocs_platform.models.scorecard import (
     WAIVER_EXPIRED,
     WAIVER_INVALID,
+    WAIVER_RULES,
     WAIVER_STALE,
     WaivedFinding,
     Waiver,
@@ -64,6 +68,7 @@ from mkdocs_platform.models.scorecard import (
 from mkdocs_platform.openapi.loader import LoadError, load_file
 from mkdocs_platform.openapi.locate import Locator
 from mkdocs_platform.scorecard.context import CheckResult
+from mkdocs_platform.scorecard.registry import PLANNED_RULE_IDS
 
 WAIVER_RULE_HELP: dict[str, tuple[str, str]] = {
     WAIVER_EXPIRED: (
@@ -96,6 +101,22 @@ MAX_WAIVER_FILE_SIZE = 4 * 1024 * 1024
 
 _ITEM_KEYS = frozenset({"pointer", "symbol", "file", "reason", "owner", "expires"})
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`; did you mean 'x'?` with the known name nearest to a misspelt `name`, or ``."""
+    nearest = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean '{nearest[0]}'?" if nearest else ""
+
+
+def known_rule_ids() -> frozenset[str]:
+    """Every rule id a finding can carry, so a waiver may name it: the checks', the planned
+    ones, and those of the stages before scoring (loading, catalog, SDK)."""
+    # Imported here: the report writers that describe the stages' rules import this module.
+    from mkdocs_platform.scorecard.rules import all_rules
+    from mkdocs_platform.scorecard.sarif import STAGE_RULES
+
+    return frozenset(all_rules()) | PLANNED_RULE_IDS | frozenset(STAGE_RULES) | WAIVER_RULES
 
 
 def display_path(path: Path) -> str:
@@ -141,7 +162,7 @@ class WaiverSet:
 
     def unknown_apis(self, api_ids: Iterable[str]) -> list[Finding]:
         """A `waiver-stale` finding for each API id of the file that is not in `api_ids`."""
-        known = set(api_ids)
+        known = sorted(set(api_ids))
         findings = []
         for api_id in sorted(set(self.waivers) | set(self.item_problems)):
             if api_id in known:
@@ -152,7 +173,8 @@ class WaiverSet:
                     WAIVER_STALE,
                     "warn",
                     f"the waivers for '{api_id}' match no API of the portal (no API has that "
-                    "id any more); remove them or correct the id",
+                    f"id{did_you_mean(api_id, known) or ' any more'}); remove them or correct "
+                    "the id",
                     (self.path, line, column, to_pointer([api_id])),
                 )
             )
@@ -220,7 +242,10 @@ class ApiWaivers:
                 if i in self.used:
                     continue
                 why = ""
-                if ran_rules is not None and waiver.rule not in ran_rules:
+                if waiver.rule not in known_rule_ids():
+                    hint = did_you_mean(waiver.rule, known_rule_ids())
+                    why = f" (no rule has the id '{waiver.rule}'{hint})"
+                elif ran_rules is not None and waiver.rule not in ran_rules:
                     why = f" (the rule {waiver.rule} does not run for this API)"
                 findings.append(
                     _finding(
