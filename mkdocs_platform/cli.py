@@ -3,9 +3,12 @@
 The build's pipeline (`portal.read_portal`, `portal.score_portal`, `scorecard.outputs`) runs on
 the sources of a `mkdocs.yml` (`--config`, validated by the plugin's own config classes) or on
 the paths given. Reports: text (default), json (`scorecards.json`), sarif (SARIF 2.1.0) or
-junit (JUnit XML). Under GitHub Actions (`GITHUB_ACTIONS=true`) findings at the configured
-severity and above are also printed to stderr as `::error`/`::warning` annotations. Exit status:
-0 when the gate passes, 1 when it fails, 2 on a usage, configuration or tool error.
+junit (JUnit XML). The text report sums each API up (score, grade, level, findings counted by
+severity, the checks that cost the most points); `--findings` lists the findings as well, and
+`--severity` keeps those at or above a severity. Under GitHub Actions (`GITHUB_ACTIONS=true`)
+findings at the configured severity and above are also printed to stderr as
+`::error`/`::warning` annotations. Exit status: 0 when the gate passes, 1 when it fails, 2 on a
+usage, configuration or tool error.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import dataclasses
 import re
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -26,7 +30,14 @@ from mkdocs_platform.config import WholeNumber, read_config_file
 from mkdocs_platform.discovery.ids import RESERVED_IDS
 from mkdocs_platform.discovery.specs import CONVENTIONAL_NAME
 from mkdocs_platform.errors import PlatformError, UsageError
-from mkdocs_platform.models import Portal, PortalSettings, SourceSettings, SpecSelector
+from mkdocs_platform.models import (
+    SEVERITY_ORDER,
+    Portal,
+    PortalSettings,
+    Severity,
+    SourceSettings,
+    SpecSelector,
+)
 from mkdocs_platform.models.api import slugify
 from mkdocs_platform.models.scorecard import LEVELS, GateResult, Scorecard
 from mkdocs_platform.openapi import ReadingCache
@@ -46,6 +57,9 @@ EXIT_GATE_FAILED = 1
 EXIT_ERROR = 2
 
 TOP_REASONS = 3
+
+SEVERITIES: tuple[Severity, ...] = ("info", "warn", "error")
+"""Finding severities, lowest first."""
 
 FORMATS = ("text", *REPORT_FORMATS)
 
@@ -114,6 +128,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--output", metavar="FILE", type=Path, help="write the report to FILE instead of stdout"
+    )
+    check.add_argument(
+        "-v",
+        "--findings",
+        "--verbose",
+        dest="findings",
+        action="store_true",
+        help="list every finding with its file:line (and every waived one) after each API's "
+        "summary; the text report otherwise counts them by severity",
+    )
+    check.add_argument(
+        "--severity",
+        choices=SEVERITIES[::-1],
+        help="count and list only findings at or above this severity (info, warn or error); "
+        "the gates still see every finding",
     )
     check.add_argument(
         "--fail-under",
@@ -254,10 +283,42 @@ def check_portal(args: argparse.Namespace) -> Portal:
     return portal
 
 
-def format_text(scorecards: Sequence[Scorecard], gate: GateResult) -> str:
-    """A block per API: score, grade, level, top reasons and findings with file:line."""
+def _listed_severities(severity: Severity | None) -> tuple[Severity, ...]:
+    """The severities the text report counts and lists: `severity` and those above it."""
+    floor = SEVERITY_ORDER[severity] if severity is not None else 0
+    return tuple(level for level in SEVERITIES if SEVERITY_ORDER[level] >= floor)
+
+
+def _finding_counts(card: Scorecard, shown: Sequence[Severity]) -> str:
+    """`73 findings: 2 error, 61 warn, 10 info; 3 waived`, for the severities shown, worst
+    first."""
+    counts = Counter(f.severity for f in card.findings)
+    waived = sum(1 for w in card.waived_findings if w.finding.severity in shown)
+    total = sum(counts[level] for level in shown)
+    line = f"  {total} finding{'' if total == 1 else 's'}: "
+    line += ", ".join(f"{counts[level]} {level}" for level in reversed(shown))
+    return line + (f"; {waived} waived" if waived else "")
+
+
+def format_text(
+    scorecards: Sequence[Scorecard],
+    gate: GateResult,
+    *,
+    list_findings: bool = False,
+    severity: Severity | None = None,
+) -> str:
+    """A block per API: score, grade, level, findings counted by severity and top reasons.
+
+    With `list_findings`, each finding follows with file:line (and the waived ones with their
+    waiver); otherwise a closing line says how many were left out and how to list them.
+    `severity` keeps findings at or above it, in the counts and in the lists.
+    """
+    shown = _listed_severities(severity)
     blocks = []
+    unlisted = 0
     for card in scorecards:
+        findings = [f for f in card.findings if f.severity in shown]
+        waived_findings = [w for w in card.waived_findings if w.finding.severity in shown]
         version = f" {card.version}" if card.version else ""
         lines = [f"{card.api_id}  {card.spec}  ({card.title}{version})"]
         level = card.level or "no level"
@@ -269,6 +330,8 @@ def format_text(scorecards: Sequence[Scorecard], gate: GateResult) -> str:
             lines.append("  the spec could not be loaded")
         if card.capped_by:
             lines.append(f"  capped by failing critical checks: {', '.join(card.capped_by)}")
+        if card.findings or card.waived_findings:
+            lines.append(_finding_counts(card, shown))
         top = card.top_reasons(TOP_REASONS)
         if top:
             lines.append("  top reasons:")
@@ -277,17 +340,19 @@ def format_text(scorecards: Sequence[Scorecard], gate: GateResult) -> str:
                 f"{c.passed}/{c.applicable} {c.items}"
                 for c in top
             )
-        if card.findings:
-            lines.append(f"  findings ({len(card.findings)}):")
+        if not list_findings:
+            unlisted += len(findings) + len(waived_findings)
+        if findings and list_findings:
+            lines.append(f"  findings ({len(findings)}):")
             # The pointer locates a finding where no line is known, and in one-line JSON.
             lines.extend(
                 f"    {f.location()}  {f.severity}  {f.rule}  {f.message}"
                 + (f"  [{f.pointer}]" if f.pointer else "")
-                for f in card.findings
+                for f in findings
             )
-        if card.waived_findings:
-            lines.append(f"  waived ({len(card.waived_findings)}):")
-            for waived in card.waived_findings:
+        if waived_findings and list_findings:
+            lines.append(f"  waived ({len(waived_findings)}):")
+            for waived in waived_findings:
                 f, waiver = waived.finding, waived.waiver
                 until = f", until {waiver.expires.isoformat()}" if waiver.expires else ""
                 owner = f", {waiver.owner}" if waiver.owner else ""
@@ -296,16 +361,35 @@ def format_text(scorecards: Sequence[Scorecard], gate: GateResult) -> str:
                     f"{owner}{until})"
                 )
         blocks.append("\n".join(map(terminal_line, lines)))
+    if unlisted:
+        narrower = " or ".join(f"--severity {level}" for level in _listed_severities(severity)[1:])
+        hint = f"; {narrower} for fewer" if narrower else ""
+        blocks.append(
+            f"{unlisted} finding{'' if unlisted == 1 else 's'} not listed: add --findings to "
+            f"list them{hint}."
+        )
     blocks.append(f"{gate.message}\n{TOOL} {package_version()}, scoring version {SCORING_VERSION}")
     return "\n\n".join(blocks) + "\n"
 
 
 def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    """Score the portal, report, and apply the gate; returns the exit status."""
+    """Score the portal, report, and apply the gate; returns the exit status.
+
+    Raises:
+        UsageError: `--findings` or `--severity` with a report for machines, which lists
+            every finding whatever they say.
+    """
+    if args.format != "text" and (args.findings or args.severity is not None):
+        raise UsageError(
+            "--findings and --severity shape the text report; the json, sarif and junit "
+            "reports always hold every finding"
+        )
     portal = check_portal(args)
     gate = portal.gate or GateResult(failed=False, message="No scorecard gate is configured.")
     if args.format == "text":
-        text = format_text(portal_scorecards(portal), gate)
+        text = format_text(
+            portal_scorecards(portal), gate, list_findings=args.findings, severity=args.severity
+        )
     else:
         text = report_text(portal, args.format)
     # On stderr: stdout may carry a machine-readable report.

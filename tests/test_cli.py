@@ -78,7 +78,7 @@ def test_text_report_shows_control_characters_from_a_spec_as_escapes(capsys, tmp
 
 
 def test_gate_failure_exits_1_and_lists_reasons_and_findings_with_lines(capsys, weak_repo):
-    code, out, _ = run(capsys, str(weak_repo), "--fail-under", "90")
+    code, out, _ = run(capsys, str(weak_repo), "--fail-under", "90", "--findings")
     assert code == 1
     block = out.split("\n\n")[0]
     assert block.startswith("orders-service  api/openapi.yaml  (Orders 1.0.0)")
@@ -92,6 +92,102 @@ def test_gate_failure_exits_1_and_lists_reasons_and_findings_with_lines(capsys, 
         in block
     )
     assert "The scorecard gate fails for 1 of 1 APIs. orders-service scores" in out
+
+
+@pytest.fixture
+def mixed_repo(tmp_path: Path) -> Path:
+    """A repository whose spec has findings of every severity: error, warn and info."""
+    from .test_reports import weak_spec
+
+    repo = tmp_path / "shelter"
+    write_files(repo, {"openapi.yaml": weak_spec()})
+    return repo
+
+
+def finding_lines(out: str) -> list[str]:
+    """The listed findings of a text report: `file:line:column  severity  rule  message`."""
+    return [line for line in out.splitlines() if line.startswith("    openapi.yaml:")]
+
+
+def test_text_report_sums_up_findings_by_default(capsys, mixed_repo):
+    code, out, _ = run(capsys, str(mixed_repo), "--format", "json")
+    (api,) = json.loads(out)["apis"]
+    counts = dict.fromkeys(("error", "warn", "info"), 0)
+    for finding in api["findings"]:
+        counts[finding["severity"]] += 1
+    assert all(counts.values())
+    total = sum(counts.values())
+    code, out, _ = run(capsys, str(mixed_repo))
+    assert code == 0
+    block = out.split("\n\n")[0]
+    head, score, summary = block.splitlines()[:3]
+    assert head == "shelter  openapi.yaml  (Pets 1.2.0)"
+    assert score.startswith(f"  score {api['score']} ({api['grade']}), ")
+    assert summary == (
+        f"  {total} findings: {counts['error']} error, {counts['warn']} warn, {counts['info']} info"
+    )
+    assert "  top reasons:" in block
+    assert "    sec-https-only " in block  # the error-level check that costs points
+    assert finding_lines(out) == []
+    assert "findings (" not in out
+    assert (
+        f"\n\n{total} findings not listed: add --findings to list them; --severity warn or "
+        "--severity error for fewer.\n\n"
+    ) in out
+
+
+def test_findings_option_lists_every_finding(capsys, mixed_repo):
+    code, out, _ = run(capsys, str(mixed_repo), "--findings")
+    assert code == 0
+    listed = finding_lines(out)
+    total = int(out.splitlines()[2].split()[0])
+    assert len(listed) == total
+    assert f"  findings ({total}):" in out
+    assert "not listed" not in out
+    assert {line.split()[1] for line in listed} == {"error", "warn", "info"}
+    assert any(
+        "  error  sec-https-only  " in line and line.endswith("[#/servers/0]") for line in listed
+    ), listed
+    # The short and the long names of the option that experienced users reach for.
+    assert run(capsys, str(mixed_repo), "-v")[1] == out
+    assert run(capsys, str(mixed_repo), "--verbose")[1] == out
+
+
+def test_severity_option_counts_and_lists_only_findings_at_or_above_it(capsys, mixed_repo):
+    everything = finding_lines(run(capsys, str(mixed_repo), "--findings")[1])
+    code, out, _ = run(capsys, str(mixed_repo), "--severity", "warn", "--findings")
+    assert code == 0
+    listed = finding_lines(out)
+    assert listed == [line for line in everything if line.split()[1] in ("warn", "error")]
+    warns = sum(1 for line in listed if line.split()[1] == "warn")
+    errors = len(listed) - warns
+    assert f"  {len(listed)} findings: {errors} error, {warns} warn\n" in out
+    code, out, _ = run(capsys, str(mixed_repo), "--severity", "error")
+    assert f"  {errors} finding{'' if errors == 1 else 's'}: {errors} error\n" in out
+    assert finding_lines(out) == []
+    assert f"{errors} finding{'' if errors == 1 else 's'} not listed: add --findings to " in out
+    assert "--severity warn" not in out  # nothing narrower than errors only to suggest
+
+
+def test_severity_option_leaves_the_gates_alone(capsys, mixed_repo):
+    code, out, _ = run(capsys, str(mixed_repo), "--severity", "error", "--fail-on", "info")
+    assert code == 1
+    assert "The scorecard gate fails for 1 of 1 APIs." in out
+
+
+def test_findings_and_severity_are_for_the_text_report(capsys, mixed_repo):
+    for report_format in ("json", "sarif", "junit"):
+        for option in (["--findings"], ["--severity", "warn"]):
+            code, out, err = run(capsys, str(mixed_repo), "--format", report_format, *option)
+            assert code == 2
+            assert out == ""
+            assert err == (
+                "mkdocs-platform: error: --findings and --severity shape the text report; the "
+                "json, sarif and junit reports always hold every finding\n"
+            )
+    code, _, err = run(capsys, str(mixed_repo), "--severity", "warning")
+    assert code == 2
+    assert "invalid choice: 'warning' (choose from 'error', 'warn', 'info')" in err
 
 
 def test_without_a_gate_a_weak_api_still_exits_0(capsys, weak_repo):
@@ -162,7 +258,7 @@ def test_a_spec_file_in_a_repository_keeps_its_path_and_may_refer_to_siblings(ca
     repo = tmp_path / "repo"
     shutil.copytree(FIXTURES / "split", repo / "services" / "split")
     (repo / ".git").mkdir()
-    code, out, _ = run(capsys, str(repo / "services" / "split" / "openapi.yaml"))
+    code, out, _ = run(capsys, str(repo / "services" / "split" / "openapi.yaml"), "--findings")
     assert code == 0
     assert out.startswith("split  services/split/openapi.yaml  (Split 1.0)")
     finding = next(line for line in out.splitlines() if "doc-property-description" in line)
@@ -192,7 +288,7 @@ def test_several_specs_in_a_folder_get_path_ids(capsys, tmp_path):
 
 def test_unloadable_spec_scores_0_and_fails_a_gate(capsys, tmp_path):
     write_files(tmp_path / "svc", {"openapi.yaml": "openapi: 3.0.3\ninfo: [unclosed\n"})
-    code, out, _ = run(capsys, str(tmp_path / "svc"), "--fail-under", "1")
+    code, out, _ = run(capsys, str(tmp_path / "svc"), "--fail-under", "1", "--findings")
     assert code == 1
     assert "score 0 (F), no level" in out
     assert "the spec could not be loaded" in out
@@ -357,7 +453,9 @@ def test_waivers_option_applies_a_waiver_file(capsys, tmp_path, weak_repo):
         "    - pointer: '#/info'\n"
         "      reason: owned through the platform team's catalog\n"
     )
-    code, out, _ = run(capsys, str(weak_repo), "--fail-on", "error", "--waivers", str(waivers))
+    code, out, _ = run(
+        capsys, str(weak_repo), "--fail-on", "error", "--waivers", str(waivers), "--findings"
+    )
     assert code == 0, out
     assert "  waived (2):" in out
     assert "sec-schemes-defined  the API defines no security scheme" in out
@@ -455,7 +553,7 @@ def test_flags_override_the_config_files_gates_and_waivers(capsys, tmp_path):
         "  sec-schemes-defined:\n    - pointer: '#'\n      reason: a public API\n"
         "  own-owner:\n    - pointer: '#/info'\n      reason: owned by the platform team\n"
     )
-    code, out, _ = run(capsys, "--config", str(config))
+    code, out, _ = run(capsys, "--config", str(config), "--findings")
     assert code == 0, out  # the waiver file next to mkdocs.yml takes both errors
     assert "(waived: a public API)" in out
     assert run(capsys, "--config", str(config), "--fail-under", "100")[0] == 1
