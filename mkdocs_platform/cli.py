@@ -341,7 +341,7 @@ def format_text(
                 for c in top
             )
         if not list_findings:
-            unlisted += len(findings) + len(waived_findings)
+            unlisted += len(findings)
         if findings and list_findings:
             lines.append(f"  findings ({len(findings)}):")
             # The pointer locates a finding where no line is known, and in one-line JSON.
