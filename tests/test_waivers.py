@@ -25,9 +25,11 @@ from mkdocs_platform.scorecard.annotations import annotations
 from mkdocs_platform.scorecard.context import CheckResult
 from mkdocs_platform.scorecard.junit import build_junit, dumps_junit
 from mkdocs_platform.scorecard.report import load_schema
-from mkdocs_platform.scorecard.sarif import build_sarif
+from mkdocs_platform.scorecard.rules import all_rules
+from mkdocs_platform.scorecard.sarif import STAGE_RULES, build_sarif
 from mkdocs_platform.scorecard.waivers import (
     display_path,
+    known_rule_ids,
     load_waivers,
     normalize_pointer,
     waive_check,
@@ -236,6 +238,11 @@ def test_a_misspelt_rule_id_is_named_with_the_nearest_one(tmp_path):
     loose = {"pets": {"catalog": [{"pointer": "#", "reason": "no catalog file yet"}]}}
     (stale,) = [f for f in score(tmp_path / "2", loose).findings if f.rule == "waiver-stale"]
     assert "no rule has the id" not in stale.message
+
+
+def test_every_rule_id_a_report_describes_may_be_waived():
+    assert set(STAGE_RULES) <= known_rule_ids()
+    assert set(all_rules()) <= known_rule_ids()
 
 
 def test_a_misspelt_api_id_is_named_with_the_nearest_one(tmp_path):

@@ -69,6 +69,7 @@ from mkdocs_platform.openapi.loader import LoadError, load_file
 from mkdocs_platform.openapi.locate import Locator
 from mkdocs_platform.scorecard.context import CheckResult
 from mkdocs_platform.scorecard.registry import PLANNED_RULE_IDS
+from mkdocs_platform.scorecard.rules import all_rules
 
 WAIVER_RULE_HELP: dict[str, tuple[str, str]] = {
     WAIVER_EXPIRED: (
@@ -109,14 +110,17 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     return f"; did you mean '{nearest[0]}'?" if nearest else ""
 
 
+STAGE_RULE_IDS = frozenset(
+    {"oas-parse", "oas-download-size", "platform-internal", "catalog", "sdk-load", "sdk-link"}
+)
+"""Rule ids of the findings that the stages before scoring give (loading, the download, the
+catalog, SDKs): no check has them, yet a waiver may name them."""
+
+
 def known_rule_ids() -> frozenset[str]:
     """Every rule id a finding can carry, so a waiver may name it: the checks', the planned
-    ones, and those of the stages before scoring (loading, catalog, SDK)."""
-    # Imported here: the report writers that describe the stages' rules import this module.
-    from mkdocs_platform.scorecard.rules import all_rules
-    from mkdocs_platform.scorecard.sarif import STAGE_RULES
-
-    return frozenset(all_rules()) | PLANNED_RULE_IDS | frozenset(STAGE_RULES) | WAIVER_RULES
+    ones, and those of the stages before scoring."""
+    return frozenset(all_rules()) | PLANNED_RULE_IDS | STAGE_RULE_IDS | WAIVER_RULES
 
 
 def display_path(path: Path) -> str:
