@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from bs4 import BeautifulSoup
 
 from mkdocs_platform.render.markdown import plain_title, render_inline, render_markdown
@@ -98,3 +99,48 @@ def test_layout_whitespace_goes_where_it_shows_nothing():
         '<div class="highlight"><pre><span></span><code>{\n  <span class="nt">"a"</span>: 1\n}\n'
         "</code></pre></div></div>"
     )
+
+
+ALERTS = [
+    ("NOTE", "note", "Note"),
+    ("TIP", "tip", "Tip"),
+    ("IMPORTANT", "info", "Important"),
+    ("WARNING", "warning", "Warning"),
+    ("CAUTION", "danger", "Caution"),
+]
+
+
+@pytest.mark.parametrize(("kind", "admonition", "title"), ALERTS)
+def test_github_alerts_become_admonitions(kind, admonition, title):
+    html = str(render_markdown(f"Before.\n\n> [!{kind}]\n> Mind *this*.\n> - one\n\nAfter."))
+    soup = BeautifulSoup(html, "html.parser")
+    box = soup.select_one(f"div.admonition.{admonition}")
+    assert box is not None, html
+    assert box["class"] == ["admonition", admonition]
+    assert [p.get_text() for p in box.select("p.admonition-title")] == [title]
+    assert box.select_one("p:not(.admonition-title) em").get_text() == "this"
+    assert box.select_one("ul li").get_text() == "one"
+    assert "[!" not in html
+    assert soup.find("blockquote") is None
+
+
+def test_a_plain_quote_and_an_unknown_alert_stay_quotes():
+    html = str(render_markdown("> Just a quote.\n\n> [!DANGER]\n> Not a GitHub alert."))
+    soup = BeautifulSoup(html, "html.parser")
+    assert len(soup.select("blockquote")) == 2
+    assert soup.select(".admonition") == []
+
+
+def test_only_admonition_classes_survive_from_a_spec():
+    html = str(
+        render_markdown(
+            '<div class="evil">a</div>\n\n<div class="admonition md-header danger">b</div>\n\n'
+            '<p class="admonition-title md-typeset">c</p>\n\n<span class="admonition">d</span>'
+        )
+    )
+    soup = BeautifulSoup(html, "html.parser")
+    evil, admonition = soup.select("div")
+    assert not evil.has_attr("class")
+    assert admonition["class"] == ["admonition", "danger"]
+    assert soup.select_one("p")["class"] == ["admonition-title"]
+    assert not soup.select_one("span").has_attr("class")

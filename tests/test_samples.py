@@ -273,3 +273,268 @@ def test_python_sample_is_valid_python_that_carries_the_payload_as_data():
         if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "request"
     ]
     assert len(calls) == 1
+
+
+# -- servers ---------------------------------------------------------------------------------
+
+
+def _mail_model(servers: list | None = None, **extra):
+    """A one-operation API, `POST /email`, declaring `servers` (or none)."""
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Mail", "version": "1"},
+        "paths": {"/email": {"post": {"responses": {"200": {"description": "sent"}}}}},
+        **extra,
+    }
+    if servers is not None:
+        spec["servers"] = servers
+    return normalize(spec)
+
+
+def _urls(model) -> tuple[str, str]:
+    """The URL the curl sample requests (as bash reads it) and the one the Python sample does."""
+    import ast
+
+    curl, python = request_samples(model, model.operations[0])
+    words = subprocess.run(
+        ["bash", "-c", 'curl() { printf "%s\\0" "$@"; }\n' + curl.code],
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    curl_url = next(w for w in words.split("\0") if "/" in w)
+    call = next(
+        node
+        for node in ast.walk(ast.parse(python.code))
+        if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "request"
+    )
+    return curl_url, ast.literal_eval(call.args[1])
+
+
+def test_a_protocol_relative_server_keeps_its_own_host():
+    model = _mail_model([{"url": "//api.postmarkapp.com"}])
+    assert _urls(model) == ("https://api.postmarkapp.com/email",) * 2
+
+
+@pytest.mark.parametrize(
+    ("servers", "expected"),
+    [
+        ([{"url": "/v1"}], "{server}/v1/email"),
+        ([{"url": "v1"}], "{server}/v1/email"),
+        ([{"url": "/"}], "{server}/email"),
+        (None, "{server}/email"),
+        ([{"url": "api.acme.com/v1"}], "https://api.acme.com/v1/email"),
+        (
+            [{"url": "https://{region}.acme.com/v1", "variables": {"region": {}}}],
+            "https://{region}.acme.com/v1/email",
+        ),
+    ],
+)
+def test_a_relative_server_with_no_known_location_stays_relative(servers, expected):
+    model = _mail_model(servers)
+    urls = _urls(model)
+    assert urls == (expected, expected)
+    samples = request_samples(model, model.operations[0])
+    assert not any("example.com" in sample.code for sample in samples)
+
+
+@pytest.mark.parametrize(
+    ("server", "document_url", "expected"),
+    [
+        ("/v1", "https://specs.acme.com/apis/mail.yaml", "https://specs.acme.com/v1/email"),
+        ("v1", "https://specs.acme.com/apis/mail.yaml", "https://specs.acme.com/apis/v1/email"),
+        (
+            "//api.postmarkapp.com",
+            "http://specs.acme.com/mail.yaml",
+            "http://api.postmarkapp.com/email",
+        ),
+        ("https://api.acme.com", "http://specs.acme.com/mail.yaml", "https://api.acme.com/email"),
+    ],
+)
+def test_a_relative_server_resolves_against_the_url_the_spec_came_from(
+    server, document_url, expected
+):
+    model = _mail_model([{"url": server}])
+    model.document_url = document_url
+    assert _urls(model) == (expected, expected)
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"basePath": "/v1"}, "{server}/v1/email"),
+        ({}, "{server}/email"),
+        ({"host": "api.acme.com", "basePath": "/v1"}, "https://api.acme.com/v1/email"),
+        ({"host": "api.acme.com", "schemes": ["http"]}, "http://api.acme.com/email"),
+    ],
+)
+def test_swagger_host_and_base_path_are_never_put_on_an_invented_host(fields, expected):
+    model = normalize(
+        {
+            "swagger": "2.0",
+            "info": {"title": "Mail", "version": "1"},
+            "paths": {"/email": {"post": {"responses": {"200": {"description": "sent"}}}}},
+            **fields,
+        }
+    )
+    assert _urls(model) == (expected, expected)
+
+
+# -- parameter values ------------------------------------------------------------------------
+
+
+def _repos_model(org: dict, version: str = "3.0.3"):
+    """`GET /orgs/{org}/repos` with the path parameter `org` (and a required query parameter
+    `sort` described the same way)."""
+    sort = {**org, "name": "sort", "in": "query", "required": True}
+    return normalize(
+        {
+            ("swagger" if version == "2.0" else "openapi"): version,
+            "info": {"title": "Repos", "version": "1"},
+            "paths": {
+                "/orgs/{org}/repos": {
+                    "get": {
+                        "parameters": [
+                            {"name": "org", "in": "path", "required": True, **org},
+                            sort,
+                        ],
+                        "responses": {"200": {"description": "repos"}},
+                    }
+                }
+            },
+            **(
+                {"host": "api.github.com"}
+                if version == "2.0"
+                else {"servers": [{"url": "https://api.github.com"}]}
+            ),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("org", "expected"),
+    [
+        ({"example": "acme", "schema": {"type": "string", "example": "other"}}, "acme"),
+        (
+            {
+                "examples": {"a": {"value": "acme"}, "b": {"value": "b"}},
+                "schema": {"type": "string"},
+            },
+            "acme",
+        ),
+        ({"schema": {"type": "string", "example": "acme"}}, "acme"),
+        ({"schema": {"type": "string", "examples": ["acme", "b"]}}, "acme"),
+        ({"schema": {"type": "string", "default": "acme"}}, "acme"),
+        ({"schema": {"type": "string", "enum": ["acme", "b"]}}, "acme"),
+        ({"schema": {"allOf": [{"type": "string"}, {"enum": ["acme"]}]}}, "acme"),
+        ({"schema": {"type": "string"}}, "{org}"),
+        ({"schema": {"type": "integer", "format": "int64"}}, "{org}"),
+    ],
+)
+def test_parameters_take_the_value_the_spec_gives_else_a_placeholder(org, expected):
+    model = _repos_model(org)
+    curl_url, python_url = _urls(model)
+    assert curl_url.startswith(f"https://api.github.com/orgs/{expected}/repos?sort=")
+    assert python_url == f"https://api.github.com/orgs/{expected}/repos"
+    query = urllib.parse.unquote_plus(curl_url.split("?", 1)[1])
+    assert query == "sort=" + expected.replace("{org}", "{sort}")
+    python = request_samples(model, model.operations[0])[1].code
+    assert f"params={{'sort': '{expected.replace('{org}', '{sort}')}'}}" in python
+    assert "string" not in curl_url
+
+
+@pytest.mark.parametrize(
+    ("org", "expected"),
+    [
+        ({"type": "string", "x-example": "acme"}, "acme"),
+        ({"type": "string", "default": "acme"}, "acme"),
+        ({"type": "string", "enum": ["acme"]}, "acme"),
+        ({"type": "string"}, "{org}"),
+    ],
+)
+def test_swagger_parameters_take_the_value_the_spec_gives_else_a_placeholder(org, expected):
+    model = _repos_model(org, version="2.0")
+    assert _urls(model)[1] == f"https://api.github.com/orgs/{expected}/repos"
+
+
+def test_a_placeholder_reaches_the_server_as_written_through_real_curl(tmp_path):
+    import http.server
+    import threading
+
+    requested: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            requested.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        model = _repos_model({"schema": {"type": "string"}})
+        model.servers[0].url = f"http://127.0.0.1:{server.server_address[1]}"
+        curl = request_samples(model, model.operations[0])[0].code
+        subprocess.run(["bash", "-c", curl], capture_output=True, check=True, timeout=60)
+    finally:
+        server.shutdown()
+        server.server_close()
+    # Without `--globoff` curl would expand `{org}` as a glob of one word and ask for `/orgs/org`.
+    assert requested == ["/orgs/{org}/repos?sort={sort}"]
+
+
+def test_a_spec_fetched_from_a_url_has_samples_on_that_host(tmp_path):
+    import functools
+    import http.server
+    import threading
+
+    import yaml
+
+    from .conftest import build_site, minimal_spec, write_files
+
+    spec = minimal_spec("Mail", servers=[{"url": "/v1"}])
+    write_files(tmp_path / "www", {"specs/mail.yaml": spec})
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path / "www"))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{server.server_address[1]}"
+    entity = {
+        "apiVersion": "backstage.io/v1alpha1",
+        "kind": "API",
+        "metadata": {"name": "mail"},
+        "spec": {
+            "type": "openapi",
+            "lifecycle": "production",
+            "owner": "team-mail",
+            "definition": {"$text": f"{origin}/specs/mail.yaml"},
+        },
+    }
+    write_files(tmp_path / "repo", {"catalog-info.yaml": yaml.safe_dump(entity)})
+    try:
+        site = build_site(
+            tmp_path,
+            {"sources": [{"name": "repo", "path": "repo"}], "allow_hosts": ["127.0.0.1"]},
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    samples = "".join(
+        block.get_text()
+        for page in site.dir.joinpath("apis", "mail").rglob("*.html")
+        for block in site.soup(page.relative_to(site.dir).as_posix()).select(
+            ".mp-samples div.highlight code"
+        )
+    )
+    assert f"curl -X GET {origin}/v1/pets\n" in samples
+    assert f"'{origin}/v1/pets'," in samples
+    assert "example.com" not in samples

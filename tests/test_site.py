@@ -423,3 +423,82 @@ def test_disabled_plugin_adds_nothing(tmp_path, three_repos):
     site = build_site(tmp_path, three_repos)
     assert not (site.dir / "apis").exists()
     assert not (site.dir / "scorecards.json").exists()
+
+
+# -- text from specs ---------------------------------------------------------------------
+
+
+def test_github_alerts_in_descriptions_are_admonitions_on_both_themes(tmp_path):
+    spec = minimal_spec(
+        "Alerts",
+        info={
+            "title": "Alerts",
+            "version": "1",
+            "description": "Read this.\n\n> [!NOTE]\n> Rate limits apply.\n\n"
+            "> [!CAUTION]\n> Deletes are final.",
+        },
+    )
+    spec["paths"]["/pets"]["get"]["description"] = "> [!TIP]\n> Page with `cursor`."
+    write_files(tmp_path / "repo", {"openapi.yaml": spec})
+    plugin = {"sources": [{"name": "repo", "path": "repo"}]}
+    for theme in ("material", "mkdocs"):
+        site = build_site(tmp_path, plugin, theme={"name": theme})
+        overview = site.article("apis/repo/index.html")
+        note = overview.select_one(".mp-description div.admonition.note")
+        assert note is not None
+        assert note.select_one("p.admonition-title").get_text() == "Note"
+        assert "Rate limits apply." in note.get_text()
+        danger = overview.select_one(".mp-description div.admonition.danger")
+        assert danger.select_one("p.admonition-title").get_text() == "Caution"
+        assert "[!" not in overview.get_text()
+        tip = site.article("apis/repo/pets/index.html").select_one("div.admonition.tip")
+        assert tip.select_one("code").get_text() == "cursor"
+
+
+def test_a_spec_cannot_set_classes_on_the_page(tmp_path):
+    spec = minimal_spec("Classy")
+    spec["info"]["description"] = '<div class="evil md-header">Dressed up.</div>'
+    write_files(tmp_path / "repo", {"openapi.yaml": spec})
+    site = build_site(tmp_path, {"sources": [{"name": "repo", "path": "repo"}]})
+    description = site.article("apis/repo/index.html").select_one(".mp-description")
+    dressed = description.find("div", string="Dressed up.")
+    assert dressed is not None
+    assert not dressed.has_attr("class")
+    assert site.soup("apis/repo/index.html").select(".evil") == []
+
+
+def test_summaries_are_plain_text_on_every_page(tmp_path):
+    marked_up = "<b>bold</b> *star* `tick`"
+    spec = minimal_spec("Plain", version="3.1.0")
+    spec["info"]["summary"] = marked_up
+    operation = spec["paths"]["/pets"]["get"]
+    operation["summary"] = marked_up
+    operation["responses"]["200"]["content"] = {
+        "application/json": {
+            "schema": {"type": "array", "items": {"type": "string"}},
+            "examples": {"few": {"summary": marked_up, "value": ["Rex"]}},
+        }
+    }
+    write_files(tmp_path / "repo", {"openapi.yaml": spec})
+    for pages in ("tag", "operation"):
+        plugin = {"sources": [{"name": "repo", "path": "repo"}], "pages": pages}
+        site = build_site(tmp_path, plugin)
+        overview = site.article("apis/repo/index.html")
+        tag = site.article("apis/repo/pets/index.html")
+        operation_page = (
+            site.article("apis/repo/operations/listpets/index.html")
+            if pages == "operation"
+            else tag
+        )
+        places = {
+            "API summary": overview.select_one(".mp-summary"),
+            "operation index": overview.select_one(".mp-op-index li"),
+            "heading": operation_page.select_one("#op-listpets"),
+            "example": operation_page.select_one(".mp-example-title"),
+        }
+        if pages == "operation":  # the tag page lists the operations it links to
+            places["tag page"] = tag.find(lambda e: e.name == "td" and "bold" in e.get_text())
+        for where, element in places.items():
+            assert element is not None, where
+            assert marked_up in element.get_text(), where
+            assert element.find(["b", "em", "code"], string=["bold", "star", "tick"]) is None, where

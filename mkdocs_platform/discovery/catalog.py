@@ -298,7 +298,10 @@ class _CatalogReader:
             return self.failed(entity, f"the definition {url}: {exc.message}", document)
         line, column = document.locator.locate(["spec", "definition"])
         # What a host serves may change while no file here does: not kept between builds.
-        return self.read_text(entity, raw, catalog_path, (line - 1, column - 1), None)
+        read = self.read_text(entity, raw, catalog_path, (line - 1, column - 1), None)
+        if read.reading.model is not None:
+            read.reading.model.document_url = url
+        return read
 
     def read_inline(self, entity: CatalogEntity, text: str, document: LoadedFile) -> SpecReading:
         catalog_path = self.source.root / entity.file

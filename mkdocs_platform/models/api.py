@@ -324,6 +324,9 @@ class ApiModel:
     servers: list[Server] = field(default_factory=list)
     servers_field: str = "servers"
     """The field that declares servers (`servers`, or 2.0's `host`), for messages."""
+    document_url: str = ""
+    """The http(s) URL the document was fetched from, which relative server URLs are relative
+    to; '' for a file read from a source."""
     security_schemes: list[SecurityScheme] = field(default_factory=list)
     security: list[SecurityRequirement] = field(default_factory=list)
     security_pointer: Tokens = ()

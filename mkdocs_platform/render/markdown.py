@@ -1,7 +1,11 @@
 """Descriptions from specs: CommonMark to HTML, then sanitized with an allow-list.
 
 Nothing that leaves here can run script: no `<script>`, no event handlers, no `javascript:`
-URLs, no `id` or `class` from the spec (which could clobber the page's own anchors).
+URLs, no `id` from the spec (which could clobber the page's own anchors), and no `class` but
+the few admonitions are drawn with, so a spec cannot dress text as the page's own parts.
+
+GitHub's alerts (`> [!NOTE]`, as GitHub renders READMEs and as many specs are written) become
+the admonitions mkdocs-material and the built-in theme style.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from functools import lru_cache
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markupsafe import Markup, escape
 
 ALLOWED_TAGS = frozenset(
@@ -67,11 +72,57 @@ ALLOWED_ATTRIBUTES = {
     "th": {"align", "colspan", "rowspan"},
     "ol": {"start"},
     "abbr": {"title"},
+    "div": {"class"},
+    "p": {"class"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable(
-    ["table", "strikethrough"]
+ADMONITION_TYPES = {
+    "NOTE": "note",
+    "TIP": "tip",
+    "IMPORTANT": "info",
+    "WARNING": "warning",
+    "CAUTION": "danger",
+}
+"""The admonition type each GitHub alert kind is shown as: types both Material and the built-in
+theme know, nearest in meaning."""
+ALLOWED_CLASSES = {
+    "div": frozenset({"admonition", *ADMONITION_TYPES.values()}),
+    "p": frozenset({"admonition-title"}),
+}
+"""The only classes kept: what admonitions need, whoever wrote them."""
+
+
+def _kept_attribute(tag: str, name: str, value: str) -> str | None:
+    """The attribute's value as kept: a `class` keeps only its allowed classes, and goes when
+    none is left (nh3's `allowed_classes` would leave an empty `class=""`)."""
+    if name != "class":
+        return value
+    allowed = ALLOWED_CLASSES.get(tag, frozenset())
+    return " ".join(c for c in value.split() if c in allowed) or None
+
+
+def _admonitions_from_alerts(state: StateCore) -> None:
+    """Give the alert tokens markdown-it makes the classes of an admonition."""
+    for token in state.tokens:
+        if token.type == "alert_open":
+            kind = ADMONITION_TYPES.get(token.info.upper(), "note")
+            token.attrs = {"class": f"admonition {kind}"}
+        elif token.type == "alert_title_open":
+            token.attrs = {"class": "admonition-title"}
+
+
+def admonition_alerts(md: MarkdownIt) -> None:
+    """markdown-it plugin: GitHub alerts (`> [!TIP]`) rendered as admonitions
+    (`<div class="admonition tip"><p class="admonition-title">Tip</p>…</div>`)."""
+    md.options["alerts"] = True
+    md.core.ruler.after("block", "admonition_alerts", _admonitions_from_alerts)
+
+
+_MARKDOWN = (
+    MarkdownIt("commonmark", {"html": True, "linkify": False})
+    .enable(["table", "strikethrough"])
+    .use(admonition_alerts)
 )
 
 
@@ -81,6 +132,7 @@ def sanitize_html(html: str) -> Markup:
         html,
         tags=set(ALLOWED_TAGS),
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_kept_attribute,
         url_schemes=set(URL_SCHEMES),
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,

@@ -3,6 +3,10 @@
 Every value from the spec is quoted for the language it lands in (`shlex.quote` for the shell,
 `repr` for Python): a reader who pastes a sample runs only the request, whatever the spec says.
 Secrets are read from environment variables named after the security scheme.
+
+Nothing is invented: a relative server URL resolves against the URL the spec was fetched from,
+else stays relative behind a `{server}` placeholder; a parameter the spec gives no value for is
+shown as a `{name}` placeholder for the reader to fill in.
 """
 
 from __future__ import annotations
@@ -17,15 +21,34 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup, escape
 
-from mkdocs_platform.models.api import ApiModel, Operation, Parameter, SecurityScheme
+from mkdocs_platform.models.api import ApiModel, Operation, Parameter, SecurityScheme, Server
 from mkdocs_platform.openapi.examples import example_value, first_example
+from mkdocs_platform.openapi.schema import merge_all_of, resolve
 
 if TYPE_CHECKING:
     from pygments.lexer import Lexer
 
-FALLBACK_SERVER = "https://api.example.com"
+SERVER_PLACEHOLDER = "{server}"
+"""Stands for the host a relative server URL is served from, when the spec's own URL is unknown."""
 
 _ENV_SAFE = re.compile(r"[^A-Z0-9]+")
+_ABSOLUTE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_HOST = re.compile(
+    r"^(?:localhost|\d{1,3}(?:\.\d{1,3}){3}|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
+    r"(?::\d+)?$"
+)
+"""A first path segment that is a host name: `api.acme.com/v1` is a server written without its
+scheme far more often than a relative path that happens to contain dots."""
+_GLOB_CHARACTERS = frozenset("{}[]")
+"""Characters curl expands as URL globs unless told not to."""
+MAX_VALUE_DEPTH = 8
+"""Nesting of `items`, `oneOf` and `anyOf` searched for a value the spec declares."""
+
+
+class _Placeholder(str):
+    """A value the reader fills in (`{org}`): shown as written, never percent-encoded."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True)
@@ -149,33 +172,104 @@ def _env_name(text: str) -> str:
 
 def _server_url(api: ApiModel, op: Operation) -> str:
     servers = op.servers or api.servers
-    if not servers:
-        return FALLBACK_SERVER
-    server = servers[0]
+    # With no servers, OpenAPI serves the API at `/`, relative to the document.
+    url = _with_variables(servers[0]) if servers else "/"
+    return _absolute_server(url, api.document_url).rstrip("/")
+
+
+def _with_variables(server: Server) -> str:
+    """The server's URL with each variable's default (else first value); a variable with
+    neither stays `{name}`, a placeholder the reader fills in."""
     url = server.url
     for variable in server.variables:
-        url = url.replace(
-            "{" + variable.name + "}",
-            variable.default or (variable.enum[0] if variable.enum else ""),
-        )
-    if url.startswith("/"):
-        url = FALLBACK_SERVER + url
-    elif "://" not in url:
-        url = "https://" + url
-    return url.rstrip("/")
+        value = variable.default or (variable.enum[0] if variable.enum else "")
+        if value:
+            url = url.replace("{" + variable.name + "}", value)
+    return url
+
+
+def _absolute_server(url: str, document_url: str) -> str:
+    """`url` made absolute against the URL the spec was fetched from, as OpenAPI says relative
+    server URLs are; without one, a relative URL stays relative behind `{server}`."""
+    url = url.strip()
+    if _ABSOLUTE_URL.match(url):
+        return url
+    if url.startswith("//"):
+        scheme = urllib.parse.urlsplit(document_url).scheme if document_url else ""
+        return f"{scheme or 'https'}:{url}"
+    if not url.startswith("/") and _HOST.match(url.split("/", 1)[0]):
+        return "https://" + url
+    if document_url:
+        try:
+            return urllib.parse.urljoin(document_url, url)
+        except ValueError:  # a URL Python cannot parse: shown relative, as without a location
+            pass
+    relative = url.removeprefix("./")
+    return SERVER_PLACEHOLDER + ("" if relative.startswith("/") or not relative else "/") + relative
 
 
 def _parameter_value(api: ApiModel, parameter: Parameter) -> str:
-    found, value = first_example(parameter.examples)
-    if not found:
-        value = example_value(api, parameter.schema)
+    """The value a sample sends: the one the spec gives, else a `{name}` placeholder (a value
+    made up from the type, such as `string`, reads as if it were the real one)."""
+    value = _declared_parameter_value(api, parameter)
     if value is None:
-        return parameter.name
+        return _Placeholder("{" + parameter.name + "}")
     if isinstance(value, list):
-        return ",".join(str(v) for v in value)
+        return ",".join(_scalar_text(v) for v in value)
+    return _scalar_text(value)
+
+
+def _scalar_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return str(value)
+
+
+def _declared_parameter_value(api: ApiModel, parameter: Parameter) -> Any:
+    """The parameter's `example`, else its first `examples` value, else a value its schema
+    declares; None when the spec gives none."""
+    found, value = first_example(parameter.examples)
+    if found and value is not None:
+        return value
+    for media in parameter.content:
+        found, value = first_example(media.examples)
+        if found and value is not None:
+            return value
+    schema = parameter.schema
+    if schema is None and parameter.content:
+        schema = parameter.content[0].schema
+    return _declared_value(api, schema)
+
+
+def _declared_value(api: ApiModel, schema: Any, depth: int = 0) -> Any:
+    """A value the schema itself gives (`const`, `example`, `default`, first of `examples` or
+    `enum`), looked for in array items and `oneOf`/`anyOf` branches too; None otherwise."""
+    resolved = resolve(api, schema)
+    if not isinstance(resolved, dict) or depth > MAX_VALUE_DEPTH:
+        return None
+    resolved, _ = merge_all_of(api, resolved)
+    for key in ("const", "example", "default"):
+        if resolved.get(key) is not None:
+            return resolved[key]
+    for key in ("examples", "enum"):
+        values = resolved.get(key)
+        if isinstance(values, list):
+            declared = next((v for v in values if v is not None), None)
+            if declared is not None:
+                return declared
+    if "items" in resolved:
+        item = _declared_value(api, resolved["items"], depth + 1)
+        if item is not None:
+            return [item]
+    for combiner in ("oneOf", "anyOf"):
+        branches = resolved.get(combiner)
+        for branch in branches if isinstance(branches, list) else ():
+            value = _declared_value(api, branch, depth + 1)
+            if value is not None:
+                return value
+    return None
 
 
 def _auth(api: ApiModel, op: Operation, request: _Request) -> None:
@@ -213,7 +307,9 @@ def _request(api: ApiModel, op: Operation) -> _Request:
     cookies: list[tuple[str, str]] = []
     for parameter in op.parameters:
         if parameter.location == "path":
-            value = urllib.parse.quote(_parameter_value(api, parameter), safe="")
+            value = _parameter_value(api, parameter)
+            if not isinstance(value, _Placeholder):
+                value = urllib.parse.quote(value, safe="")
             path = path.replace("{" + parameter.name + "}", value)
         elif parameter.required and parameter.location == "query":
             query.append((parameter.name, _parameter_value(api, parameter)))
@@ -245,8 +341,10 @@ def _request(api: ApiModel, op: Operation) -> _Request:
 def _curl(request: _Request) -> str:
     url = request.url
     if request.query:
-        url += "?" + urllib.parse.urlencode(request.query, safe="$")
-    lines = [f"curl -X {request.method} {shlex.quote(url)}"]
+        url += "?" + "&".join(f"{_query_text(k)}={_query_text(v)}" for k, v in request.query)
+    # Placeholders and IPv6 hosts hold braces and brackets, which curl would expand as globs.
+    globoff = " --globoff" if _GLOB_CHARACTERS.intersection(url) else ""
+    lines = [f"curl{globoff} -X {request.method} {shlex.quote(url)}"]
     if request.basic_auth:
         lines.append('-u "$USERNAME:$PASSWORD"')
     for name, value in request.headers:
@@ -259,6 +357,13 @@ def _curl(request: _Request) -> str:
     if request.body_type is not None:
         lines.extend(_curl_body(request))
     return " \\\n  ".join(lines)
+
+
+def _query_text(text: str) -> str:
+    """`text` encoded for a query string, keeping `$VARIABLE`s and placeholders' braces."""
+    if isinstance(text, _Placeholder):
+        return "{" + urllib.parse.quote_plus(text[1:-1], safe="$") + "}"
+    return urllib.parse.quote_plus(text, safe="$")
 
 
 def _double_quoted(text: str) -> str:
