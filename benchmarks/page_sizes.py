@@ -81,7 +81,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         portal = Path(tmp) / "portal"
         seconds = build(args.spec.resolve(), portal, args.pages, args.theme)
-        print(f"{args.spec.name}: built in {seconds:.1f} s (theme {args.theme}, pages: {args.pages})")
+        print(
+            f"{args.spec.name}: built in {seconds:.1f} s (theme {args.theme}, pages: {args.pages})"
+        )
         report(portal / "site", args.top, args.bound)
         if args.site is not None:
             shutil.rmtree(args.site, ignore_errors=True)

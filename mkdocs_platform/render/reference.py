@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from markupsafe import Markup
@@ -216,7 +217,7 @@ class ApiPages:
     def models_split(self) -> bool:
         return len(self.model_pages) > 1
 
-    @property
+    @cached_property
     def layout_key(self) -> str:
         """A digest of where every model and operation lives: a page rendered for another
         layout links to pages that no longer hold what it links to."""

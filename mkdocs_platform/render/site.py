@@ -20,6 +20,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs_platform.cache import StageCache, content_key
 from mkdocs_platform.models import SEVERITY_ORDER, ApiEntry, Finding, Portal, PortalSettings
 from mkdocs_platform.models.findings import internal_finding
+from mkdocs_platform.render import reference as reference_pages
 from mkdocs_platform.render.charts import badge_json_for, badge_svg_for
 from mkdocs_platform.render.dashboard import DashboardView, level_rank
 from mkdocs_platform.render.environment import ENV
@@ -273,7 +274,9 @@ class PortalRenderer:
     ) -> None:
         self.portal = portal
         self.store = store
-        self.page_budget = page_budget
+        # Read now, not where the pages are planned: a worker plans them again, and must plan
+        # them alike.
+        self.page_budget = reference_pages.PAGE_BUDGET if page_budget is None else page_budget
         self._rendered: dict[str, RenderedPage] = {}
         self.output = portal.settings.output
         self.apis = {api.id: api for api in portal.apis}
