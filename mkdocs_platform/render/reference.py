@@ -355,7 +355,9 @@ def estimated_operations_size(api: ApiModel, operations: list[Operation]) -> int
             total += _media_size(api, item, counted)
         for callback in op.callbacks:
             pending.extend(callback.operations)
-    return total
+    # The parts above are each counted generously; GitHub's tag pages come to 0.66 to 0.81 of
+    # their sum.
+    return total * 3 // 4
 
 
 def _media_size(api: ApiModel, media: MediaType, counted: set[Any]) -> int:
