@@ -17,8 +17,13 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+from mkdocs_platform.cache import StageCache
+from mkdocs_platform.models import ApiEntry, Portal, PortalSettings
+from mkdocs_platform.models.portal import Source, SourceSettings
+from mkdocs_platform.openapi.normalize import normalize
 from mkdocs_platform.render import reference
 from mkdocs_platform.render.reference import PAGE_BOUND
+from mkdocs_platform.render.site import PortalRenderer
 
 from .conftest import Site, build_site, minimal_spec, write_files
 
@@ -266,3 +271,39 @@ def test_pages_kept_in_the_cache_follow_models_to_their_new_pages(
         assert (second.dir / f"apis/small/models/{letter}/index.html").is_file()
     pages = html_pages(second)
     assert assert_links_reach(pages, "schema-") >= 8
+
+
+class _SourceUris:
+    """Links that are the portal's own URIs: the same from every page."""
+
+    def page(self, src_uri: str, anchor: str | None = None) -> str:
+        return f"{src_uri}#{anchor}" if anchor else src_uri
+
+    def file(self, dest_uri: str) -> str:
+        return dest_uri
+
+
+def small_portal(tmp_path: Path) -> Portal:
+    source = Source(SourceSettings(name="small", path=tmp_path), tmp_path)
+    api = ApiEntry(
+        id="small",
+        source=source,
+        spec_path="openapi.yaml",
+        model=normalize(small_spec()),
+        cache_key="small-spec",
+    )
+    return Portal(settings=PortalSettings(sources=(source.settings,)), apis=[api])
+
+
+def test_a_page_kept_for_another_layout_is_rendered_again(tmp_path: Path) -> None:
+    store = StageCache(tmp_path / "stages", tmp_path / "secret")
+    whole = PortalRenderer(small_portal(tmp_path), store, page_budget=10**9)
+    tag = next(plan for plan in whole.plan().pages if plan.kind == "tag")
+    assert "mp-operation-list" not in whole.render(tag, _SourceUris()).html
+    # The same spec and page, planned with a budget that gives each operation and model a
+    # page: the tag page kept from the first layout would hold operations it no longer holds.
+    split = PortalRenderer(small_portal(tmp_path), store, page_budget=1500)
+    again = next(plan for plan in split.plan().pages if plan.src_uri == tag.src_uri)
+    html = split.render(again, _SourceUris()).html
+    assert "mp-operation-list" in html
+    assert "apis/small/operations/getalpha/index.md#op-getalpha" in html
