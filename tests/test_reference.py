@@ -1195,11 +1195,14 @@ def test_recursive_schema_is_rendered_once_and_links_to_itself(feature_site, ver
     assert prop_type(node["children"]) == "array of Node"
     link = node["children"].select_one("a.mp-model-link")
     assert follow(site, models, link["href"], models)["id"] == "schema-node"
-    # The operation that takes a tree links to it too, without expanding it.
+    # The operation that takes a tree links to it too, listing its first level only.
     planted = operation(site, version, "op-post-trees")
     body = request_body(planted)
     assert text(body.select_one(".mp-schema-type")) == "Node"
-    assert body.select(".mp-props") == []
+    fields = props(body)
+    assert list(fields) == ["label", "children"]
+    assert prop_type(fields["children"]) == "array of Node"
+    assert len(body.select(".mp-props")) == 1
     target = follow(site, page(version, "node-trees"), body.select_one("a")["href"], models)
     assert target["id"] == "schema-node"
 
@@ -1614,3 +1617,90 @@ def test_a_page_lists_a_discriminators_values_once(tmp_path):
     later = [s.select_one(".mp-same a") for s in selectors if s.select_one(".mp-mapping") is None]
     assert later
     assert all(a is not None and a["href"] == f"#{listings[0]['id']}" for a in later)
+
+
+# ==============================================================================================
+# Bodies that are a named schema
+# ==============================================================================================
+
+
+def test_body_that_is_a_model_lists_its_fields_and_links_to_it(tmp_path):
+    pet = {
+        "type": "object",
+        "required": ["name"],
+        "properties": {
+            "id": {"type": "integer", "format": "int64", "readOnly": True},
+            "name": {"type": "string", "description": "What the pet answers to.\n\nMore."},
+            "owner": {"$ref": "#/components/schemas/Owner"},
+            "toys": {
+                "type": "array",
+                "items": {"type": "object", "properties": {"kind": {"type": "string"}}},
+            },
+        },
+    }
+    owner = {"type": "object", "properties": {"login": {"type": "string"}}}
+    ref = {"$ref": "#/components/schemas/Pet"}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Pets", "version": "1"},
+        "tags": [{"name": "pets"}],
+        "paths": {
+            "/pets": {
+                "post": {
+                    "operationId": "addPet",
+                    "tags": ["pets"],
+                    "requestBody": {"content": {"application/json": {"schema": ref}}},
+                    "responses": {
+                        "200": {
+                            "description": "The pet.",
+                            "content": {"application/json": {"schema": ref}},
+                        }
+                    },
+                }
+            },
+            "/pets/all": {
+                "get": {
+                    "operationId": "listPets",
+                    "tags": ["pets"],
+                    "responses": {
+                        "200": {
+                            "description": "Every pet.",
+                            "content": {
+                                "application/json": {"schema": {"type": "array", "items": ref}}
+                            },
+                        }
+                    },
+                }
+            },
+        },
+        "components": {"schemas": {"Pet": pet, "Owner": owner}},
+    }
+    write_files(tmp_path / "repos/pets", {"openapi.json": spec})
+    site = build_site(tmp_path, {"sources": [{"name": "pets", "path": "repos/pets"}]})
+    tag = "apis/pets/pets/index.html"
+    models = "apis/pets/models/index.html"
+    add = article(site, tag).find(id="op-addpet").find_parent(class_="mp-operation")
+    body = request_body(add)
+    fields = props(body)
+    assert list(fields) == ["id", "name", "owner", "toys"]
+    assert prop_flags(fields["name"]) == ["required"]
+    assert prop_flags(fields["id"]) == ["read-only"]
+    assert text(fields["name"]) == "name string required What the pet answers to."
+    # One level: a named field links to its model, an inline one is not expanded.
+    owner_link = fields["owner"].select_one("a.mp-model-link")
+    assert follow(site, tag, owner_link["href"], models)["id"] == "schema-owner"
+    assert fields["toys"].select(".mp-props") == []
+    assert "login" not in text(body)
+    model_links = [a for a in body.select("a.mp-model-link") if text(a) == "Pet"]
+    assert model_links
+    for link in model_links:
+        assert follow(site, tag, link["href"], models)["id"] == "schema-pet"
+    # The 200 response is Pet too: it links to the model and to the fields listed above.
+    response = add.select_one('.mp-response[data-status="200"]')
+    assert text(response.select_one(".mp-schema-type")) == "Pet"
+    listing = follow(site, tag, response.select_one(".mp-same a[href^='#']")["href"], tag)
+    assert list(props(listing)) == ["id", "name", "owner", "toys"]
+    # An array of Pet lists Pet's fields as well, here linking to that same listing.
+    listed = article(site, tag).find(id="op-listpets").find_parent(class_="mp-operation")
+    assert text(listed.select_one(".mp-schema-type")) == "array of Pet"
+    assert listed.select_one(".mp-same a[href^='#']")["href"] == f"#{listing['id']}"

@@ -40,6 +40,10 @@ MAX_TYPE_PARTS = 4
 MIN_LINKED = 512
 """An inline schema shown again on a page links to its first showing when its HTML is at least
 this long; a shorter one is cheaper to repeat than to leave the reader a link to follow."""
+MAX_FIELDS = 40
+"""Fields a body lists of the model it is; the model's own page has them all."""
+MAX_FIELD_TEXT = 240
+"""Characters of a field's description a body shows: its first paragraph, cut here."""
 
 
 def json_text(value: Any) -> str:
@@ -150,6 +154,8 @@ class SchemaHtml:
         """Where the tree being rendered is: the model and property names leading to it."""
         self._mappings: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
         """Discriminator (property, mapping) -> anchor of the page's one listing of its values."""
+        self._fields: dict[str, str] = {}
+        """Model name -> anchor of the page's one listing of its fields in a body."""
 
     def name_of(self, schema: Any) -> str | None:
         """The named schema `schema` is: its `$ref`, or the one it is an inline copy of."""
@@ -459,8 +465,77 @@ class SchemaHtml:
                 rows.append(Markup('<li class="mp-prop">{}{}{}</li>').format(head, detail, nested))
         return Markup('<ul class="mp-props">{}</ul>').format(Markup("").join(rows))
 
+    def body_model(self, schema: Any) -> str | None:
+        """The named schema whose fields a body of `schema` lists: the schema's own name, or
+        the name of its items when it is an array of a named schema."""
+        name = self.name_of(schema)
+        if name:
+            return name
+        resolved = resolve(self.api, schema)
+        if isinstance(resolved, dict) and "items" in resolved:
+            return self.name_of(resolved["items"])
+        return None
+
+    def fields_html(self, name: str) -> Markup:
+        """The first level of the named schema `name`: each property's name, type, flags and
+        the start of its description, with a link to the model for the rest.
+
+        Deeper levels stay links (a property's type line links its model), so a body costs a
+        line per field. A model's fields are listed once per page; later bodies link to that
+        listing, as large APIs answer with the same model from many operations.
+        """
+        named = self.api.schemas.get(name)
+        if not isinstance(named, dict):
+            return Markup("")
+        listed = self._fields.get(name)
+        if listed is not None:
+            return Markup(
+                '<p class="mp-same" data-search-exclude>Fields of {}: <a href="#{}">as listed '
+                "above</a>.</p>"
+            ).format(self.model_link(name), listed)
+        merged, _ = merge_all_of(self.api, named, frozenset({id(named)}), named=True)
+        properties = merged.get("properties")
+        if not isinstance(properties, dict) or not properties:
+            return Markup("")
+        required = merged.get("required")
+        required_names = set(required) if isinstance(required, list) else set()
+        rows = []
+        for prop_name, prop in list(properties.items())[:MAX_FIELDS]:
+            facts = schema_facts(self.api, prop)
+            summary = Markup("")
+            if facts.description:
+                summary = Markup(' <span class="mp-field-text">{}</span>').format(
+                    render_inline(_first_paragraph(facts.description))
+                )
+            rows.append(
+                Markup(
+                    '<li class="mp-prop"><code class="mp-prop-name">{}</code> {} {}{}</li>'
+                ).format(
+                    prop_name,
+                    self.type_html(prop),
+                    self.flags_html(facts, prop_name in required_names),
+                    summary,
+                )
+            )
+        anchor = "mp-f-" + hashlib.blake2b(name.encode(), digest_size=6).hexdigest()
+        self._fields[name] = anchor
+        more = len(properties) - MAX_FIELDS
+        tail = (
+            Markup('<p class="mp-more">{} more field{}, and every nested one: see {}.</p>').format(
+                more, "s" if more > 1 else "", self.model_link(name)
+            )
+            if more > 0
+            else Markup('<p class="mp-more">Nested fields: see {}.</p>').format(
+                self.model_link(name)
+            )
+        )
+        return Markup('<div class="mp-fields" id="{}"><ul class="mp-props">{}</ul>{}</div>').format(
+            anchor, Markup("").join(rows), tail
+        )
+
     def schema_block(self, schema: Any, *, expand_named: bool = False) -> Markup:
-        """A whole schema: its type line, description, facts and tree."""
+        """A whole schema: its type line, description, facts and tree; for a body that is a
+        named schema (or an array of one), the model's first level of fields."""
         if schema is None:
             return Markup("")
         facts = schema_facts(self.api, schema)
@@ -469,6 +544,10 @@ class SchemaHtml:
             description = render_markdown(facts.description)
         with self._at(facts.ref_name if expand_named else None):
             body = self.tree(schema, expand_named=expand_named)
+        if not expand_named and not body:
+            model = self.body_model(schema)
+            if model is not None:
+                body = self.fields_html(model)
         return Markup(
             '<div class="mp-schema"><p class="mp-schema-type">{} {}</p>{}{}{}</div>'
         ).format(
@@ -478,3 +557,59 @@ class SchemaHtml:
             self.facts_html(facts) if expand_named or not facts.ref_name else Markup(""),
             body,
         )
+
+
+def _first_paragraph(text: str) -> str:
+    """The first paragraph of a description, cut at MAX_FIELD_TEXT characters."""
+    paragraph = " ".join(text.strip().split("\n\n", 1)[0].split())
+    if len(paragraph) <= MAX_FIELD_TEXT:
+        return paragraph
+    return paragraph[:MAX_FIELD_TEXT].rsplit(" ", 1)[0] + " …"
+
+
+_SIZE_TEXT_KEYS = ("description", "title")
+_SIZE_VALUE_KEYS = ("example", "examples", "default", "const")
+
+
+def estimated_size(api: ApiModel, schema: Any) -> int:
+    """Roughly how many bytes of HTML `schema` takes shown whole, as on its model's page.
+
+    Counted from the schema's own text without rendering it: planning uses it to share models
+    among pages before any is rendered. A `$ref` counts as the link it becomes, except for the
+    named schemas the model is or merges in with a top-level `allOf`, which are shown in full.
+    """
+    total = 450  # the heading, its table-of-contents entry and the type line
+    # (node, whether it is the model itself or merged into it): walked without recursion, as
+    # a spec may nest deeper than Python's stack.
+    stack: list[tuple[Any, bool]] = [(schema, True)]
+    merged: set[int] = set()
+    while stack:
+        node, top = stack.pop()
+        if isinstance(node, list):
+            stack.extend((item, False) for item in node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        if "$ref" in node:
+            target = resolve(api, node) if top else None
+            if isinstance(target, dict) and id(target) not in merged:
+                merged.add(id(target))
+                stack.append((target, True))
+            else:
+                total += 90
+            continue
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            total += 230 * min(len(properties), MAX_PROPERTIES)
+        for key, value in node.items():
+            if key in _SIZE_TEXT_KEYS:
+                total += len(value) + 10 if isinstance(value, str) else 0
+            elif key == "enum" and isinstance(value, list):
+                total += 40 + sum(min(len(str(v)), 60) + 16 for v in value[:MAX_ENUM])
+            elif key in _SIZE_VALUE_KEYS:
+                total += 40 + min(len(str(value)), 200)
+            elif key == "allOf" and top and isinstance(value, list):
+                stack.extend((part, True) for part in value)
+            elif isinstance(value, dict | list):
+                stack.append((value, False))
+    return total

@@ -20,6 +20,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs_platform.cache import StageCache, content_key
 from mkdocs_platform.models import SEVERITY_ORDER, ApiEntry, Finding, Portal, PortalSettings
 from mkdocs_platform.models.findings import internal_finding
+from mkdocs_platform.render import reference as reference_pages
 from mkdocs_platform.render.charts import badge_json_for, badge_svg_for
 from mkdocs_platform.render.dashboard import DashboardView, level_rank
 from mkdocs_platform.render.environment import ENV
@@ -79,7 +80,7 @@ class PagePlan:
     edit_url: str | None = None
     """Where to edit what the page shows, in its own repository; None for portal-wide pages."""
     key: str = ""
-    """The tag page's slug, or the operation page's anchor."""
+    """The tag page's slug, the operation page's anchor, or the models page's prefix."""
 
 
 @dataclass
@@ -242,11 +243,15 @@ class ApiPagesTask:
     """For each plan, its links (a plain object that pickles)."""
     settings: PortalSettings
     store: StageCache | None
+    page_budget: int | None = None
+    """The budget the pages were planned with, so that the worker plans them alike."""
 
 
 def render_api_pages(task: ApiPagesTask) -> tuple[list[RenderedPage], list[Finding]]:
     """The task's pages, and the findings rendering them added to the API."""
-    renderer = PortalRenderer(Portal(settings=task.settings, apis=[task.api]), task.store)
+    renderer = PortalRenderer(
+        Portal(settings=task.settings, apis=[task.api]), task.store, page_budget=task.page_budget
+    )
     before = len(task.api.findings)
     pages = [
         renderer.render(plan, links) for plan, links in zip(task.plans, task.links, strict=True)
@@ -260,11 +265,18 @@ class PortalRenderer:
     With `store`, an API page whose API is unchanged since a build that rendered it (the
     same `ApiEntry.cache_key` and findings) and whose links still lead to the same URLs is
     taken from the cache.
+
+    `page_budget` bounds the estimated content of a page (default: `reference.PAGE_BUDGET`).
     """
 
-    def __init__(self, portal: Portal, store: StageCache | None = None) -> None:
+    def __init__(
+        self, portal: Portal, store: StageCache | None = None, *, page_budget: int | None = None
+    ) -> None:
         self.portal = portal
         self.store = store
+        # Read now, not where the pages are planned: a worker plans them again, and must plan
+        # them alike.
+        self.page_budget = reference_pages.PAGE_BUDGET if page_budget is None else page_budget
         self._rendered: dict[str, RenderedPage] = {}
         self.output = portal.settings.output
         self.apis = {api.id: api for api in portal.apis}
@@ -272,7 +284,7 @@ class PortalRenderer:
 
     def _plan_pages(self, api: ApiEntry) -> ApiPages:
         try:
-            return ApiPages.plan(api, self.output, self.portal.settings.pages)
+            return ApiPages.plan(api, self.output, self.portal.settings.pages, self.page_budget)
         except Exception as exc:
             # The API keeps its overview, which shows why its other pages are missing.
             log.debug("planning the pages of %s failed", api.id, exc_info=True)
@@ -312,16 +324,22 @@ class PortalRenderer:
             node.children.append(
                 NavNode(title=tag_page.tag.name or "Other operations", src_uri=uri)
             )
-            if layout.split == "operation":
+            if tag_page.apart:
                 # Operation pages stay out of the nav: MkDocs renders the whole nav into every page.
                 for op in tag_page.operations:
                     add(layout.operation_uri(op), op.summary or op.label, "operation", op.anchor)
         if layout.has_webhooks:
             add(layout.webhooks_uri, "Webhooks", "webhooks")
             node.children.append(NavNode(title="Webhooks", src_uri=layout.webhooks_uri))
-        if layout.has_models:
-            add(layout.models_uri, "Models", "models")
-            node.children.append(NavNode(title="Models", src_uri=layout.models_uri))
+        for model_page in layout.model_pages:
+            if model_page.is_index:
+                add(model_page.src_uri, "Models", "models")
+                node.children.append(NavNode(title="Models", src_uri=model_page.src_uri))
+            else:
+                # Out of the nav like operation pages; the models page lists them.
+                add(
+                    model_page.src_uri, f"Models: {model_page.prefix}…", "models", model_page.prefix
+                )
         for sdk_pages in layout.sdks:
             for sdk_page in sdk_pages.pages:
                 add(sdk_page.src_uri, sdk_page.title, "sdk", sdk_page.src_uri)
@@ -437,6 +455,7 @@ class PortalRenderer:
                     [links for _, links in pages],
                     self.portal.settings,
                     self.store,
+                    self.page_budget,
                 )
             )
         results = spread(render_api_pages, tasks, [api_weight(t.api) for t in tasks], concurrency)
@@ -493,9 +512,17 @@ class PortalRenderer:
         if api is None or api.cache_key is None:
             return None
         settings = self.portal.settings
-        # The findings as they are now: planning may have added some since scoring.
+        # The findings as they are now: planning may have added some since scoring. The
+        # layout too: links given by page and anchor still resolve after a model or an
+        # operation moved to another page, to the page that no longer holds it.
         return content_key(
-            PAGE_STAGE, api.cache_key, api.findings, plan, settings.output, settings.pages
+            PAGE_STAGE,
+            api.cache_key,
+            api.findings,
+            plan,
+            settings.output,
+            settings.pages,
+            self.api_pages[api.id].layout_key,
         )
 
     def _failed_page(self, plan: PagePlan, exc: Exception) -> RenderedPage:
@@ -551,6 +578,8 @@ class PortalRenderer:
             )
             if plan.kind == "tag":
                 context["tag_page"] = next(t for t in layout.tags if t.slug == plan.key)
+            elif plan.kind == "models":
+                context["model_page"] = layout.model_page(layout.model_group_uri(plan.key))
             elif plan.kind == "operation":
                 context["op"] = next(
                     op for t in layout.tags for op in t.operations if op.anchor == plan.key
