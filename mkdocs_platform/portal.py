@@ -260,7 +260,7 @@ def _source_result(
         if cause is not None:
             # Not a quality finding: the API is missing from the portal, so `--strict` fails.
             log.warning(
-                "source '%s': %s %s; the API '%s' has no pages and scores 0",
+                "source '%s': %s %s; the API '%s' has no reference and scores 0",
                 source.name,
                 cause.location(),
                 cause.message,
