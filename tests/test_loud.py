@@ -522,5 +522,5 @@ def test_without_source_metadata_the_owner_rule_still_fails(tmp_path, described_
     del described_sources["sources"][0]["owner"]
     site = build_site(tmp_path, described_sources)
     report = _scorecards(site)
-    assert report["ledger"]["owner"] == ""
+    assert not report["ledger"]["owner"]
     assert "own-owner" in {f["rule"] for f in report["ledger"]["findings"]}
