@@ -223,6 +223,14 @@ class SourceConfig(StrictConfig):
     """URL template showing a file at a commit, with `{commit}`, `{ref}` and `{path}`."""
     edit_url = c.Optional(c.Type(str))
     """URL template editing a file on a branch, with `{ref}` and `{path}`."""
+    title = c.Optional(c.Type(str))
+    """Title of the source's APIs where no catalog entity gives one; over the spec's info.title."""
+    owner = c.Optional(c.Type(str))
+    """Owner of the source's APIs where no catalog entity names one; counts as a catalog owner."""
+    lifecycle = c.Optional(c.Type(str))
+    """Lifecycle of the source's APIs (`production`, `deprecated`) where no catalog gives one."""
+    system = c.Optional(c.Type(str))
+    """System the source's APIs belong to where no catalog entity names one."""
 
 
 class SourcesOption(c.ListOfItems[SourceConfig]):
@@ -296,6 +304,20 @@ class Severity(BaseConfigOption[SeveritySetting]):
             if value == severity:
                 return severity
         raise ValidationError(f"expected off, info, warn or error, got {value!r}")
+
+
+class GateSeverity(BaseConfigOption[str | None]):
+    """The severity the `fail_on` gate fails at: info, warn or error; `off` (which YAML reads
+    as false) or null for no such gate."""
+
+    def run_validation(self, value: object) -> str | None:
+        if value is None or value is False or value == "off":
+            return None
+        if value in ("info", "warn", "error"):
+            return str(value)
+        # Worded as MkDocs words a choice.
+        choices = ("info", "warn", "error", "off")
+        raise ValidationError(f"Expected one of: {choices} but received: {value!r}")
 
 
 _RULE_LEVELS: tuple[LevelId | Literal["none"], ...] = (*LEVELS, NO_LEVEL)
@@ -433,8 +455,8 @@ class ScorecardConfig(StrictConfig):
     """Gate: every API scores at least this (0-100)."""
     target_level = c.Optional(c.Choice(LEVELS))
     """Gate: every API reaches this level."""
-    fail_on = c.Optional(c.Choice(("info", "warn", "error")))
-    """Gate: any finding at or above this severity."""
+    fail_on = GateSeverity()
+    """Gate: any finding at or above this severity; off for none."""
     reports = c.SubConfig(ReportsConfig)
     """Reports to write."""
     annotations = c.SubConfig(AnnotationsConfig)
@@ -536,6 +558,10 @@ def to_settings(config: PlatformConfig, config_file_path: str | None = None) -> 
             sdks=tuple(_sdk_settings(sdk) for sdk in s.sdks),
             view_url=s.view_url,
             edit_url=s.edit_url,
+            title=(s.title or "").strip(),
+            owner=(s.owner or "").strip(),
+            lifecycle=(s.lifecycle or "").strip(),
+            system=(s.system or "").strip(),
         )
         for s in config.sources
     )

@@ -11,7 +11,14 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs_platform.cache import StageCache
 from mkdocs_platform.discovery.catalog import SourceCatalog, read_catalog, relate
 from mkdocs_platform.discovery.ids import RESERVED_IDS, default_api_id
-from mkdocs_platform.discovery.specs import find_spec_files, missing_explicit_specs, walk_files
+from mkdocs_platform.discovery.specs import (
+    describe_non_openapi,
+    explicit_spec_paths,
+    find_spec_files,
+    missing_explicit_specs,
+    searched_patterns,
+    walk_files,
+)
 from mkdocs_platform.errors import PortalError
 from mkdocs_platform.models import (
     ApiEntry,
@@ -23,8 +30,9 @@ from mkdocs_platform.models import (
     SpecFile,
 )
 from mkdocs_platform.models.api import slugify
-from mkdocs_platform.models.findings import internal_finding
-from mkdocs_platform.openapi import ReadingCache, SpecReading, read_spec, spec_key
+from mkdocs_platform.models.findings import INTERNAL_RULE, internal_finding
+from mkdocs_platform.openapi import LoadError, ReadingCache, SpecReading, read_spec, spec_key
+from mkdocs_platform.openapi.loader import load_file
 from mkdocs_platform.scorecard import evaluate_gates, score_apis
 from mkdocs_platform.sdk import link_operations, load_sdk
 from mkdocs_platform.sdk.settings import resolve_sdk, sdk_api_id
@@ -151,6 +159,10 @@ class _SourceFiles:
 
     catalog: SourceCatalog
     specs: list[SpecFile]
+    explicit: frozenset[str] = frozenset()
+    """Paths of the specs the user named one by one: each is meant to be an API."""
+    unmatched: bool = False
+    """Whether the source's `specs` match no file at all."""
 
 
 def _find_source_files(
@@ -167,18 +179,60 @@ def _find_source_files(
     catalog = read_catalog(source, settings, files, cache) if files is not None else SourceCatalog()
     # A spec the catalog describes appears once, under the catalog's id.
     described = {api.definition.resolve() for api in catalog.apis if api.definition is not None}
-    specs = [s for s in find_spec_files(source, files) if s.path.resolve() not in described]
-    return _SourceFiles(catalog, specs)
+    found = find_spec_files(source, files)
+    specs = [s for s in found if s.path.resolve() not in described]
+    unmatched = bool(source.settings.specs) and not found
+    return _SourceFiles(catalog, specs, explicit_spec_paths(source, specs), unmatched)
+
+
+def _not_openapi(spec: SpecFile, max_size: int) -> Finding:
+    """The finding for a file the user named as a spec that is not OpenAPI; it says what the
+    file looks like when that is recognisable."""
+    try:
+        what = describe_non_openapi(load_file(spec.path, max_size).data)
+    except (LoadError, OSError):
+        what = "it has no top-level 'openapi' or 'swagger' key"
+    except Exception:
+        # The hint is a nicety; the finding stands without it.
+        log.debug("describing %s failed", spec.rel_path, exc_info=True)
+        what = "it has no top-level 'openapi' or 'swagger' key"
+    return Finding(
+        rule="spec-not-openapi",
+        severity="error",
+        finding_class="structure",
+        message=f"{spec.rel_path} is named in 'specs' but is not an OpenAPI document ({what}); "
+        "no API is made from it",
+        file=spec.rel_path,
+        line=1,
+    )
+
+
+def _unloadable_cause(entry: ApiEntry) -> Finding | None:
+    """Why an API's spec gave no model (a syntax error, an empty file, a definition out of
+    reach), or None when it did, or when the portal's own failure is to blame (a finding
+    says so already)."""
+    if entry.model is not None:
+        return None
+    return next(
+        (f for f in entry.findings if f.severity == "error" and f.rule != INTERNAL_RULE), None
+    )
 
 
 def _source_result(
     source: Source,
-    catalog: SourceCatalog,
+    files: _SourceFiles,
     specs: list[tuple[SpecFile, SpecReading | None]],
+    settings: PortalSettings,
 ) -> _SourceResult:
+    catalog = files.catalog
     result = _SourceResult(components=catalog.components, findings=catalog.findings)
     discovered: list[tuple[str | None, ApiEntry]] = []
     for spec, reading in specs:
+        if reading is None and spec.rel_path in files.explicit:
+            finding = _not_openapi(spec, settings.max_spec_size)
+            log.warning("source '%s': %s:1 %s", source.name, spec.rel_path, finding.message)
+            result.findings.append(finding)
+            continue
         if reading is None:
             log.info(
                 "source '%s': %s has no top-level 'openapi' or 'swagger' key; it is not an API",
@@ -188,8 +242,9 @@ def _source_result(
             continue
         discovered.append((spec.api_id, _entry(source, spec.rel_path, reading)))
     only = len(discovered) + len(catalog.apis) == 1
+    shares_root = sum("/" not in entry.spec_path for _, entry in discovered) > 1
     for fixed_id, entry in discovered:
-        entry.id = fixed_id or default_api_id(source.name, entry.spec_path, only)
+        entry.id = fixed_id or default_api_id(source.name, entry.spec_path, only, shares_root)
         result.apis.append(entry)
     for api in catalog.apis:
         path = (
@@ -200,7 +255,42 @@ def _source_result(
         entry = _entry(source, path, api.reading, slugify(api.entity.name))
         entry.catalog = api.entity
         result.apis.append(entry)
+    for entry in result.apis:
+        cause = _unloadable_cause(entry)
+        if cause is not None:
+            # Not a quality finding: the API is missing from the portal, so `--strict` fails.
+            log.warning(
+                "source '%s': %s %s; the API '%s' has no reference and scores 0",
+                source.name,
+                cause.location(),
+                cause.message,
+                entry.id,
+            )
+    _warn_if_empty(source, files, result)
     return result
+
+
+def _warn_if_empty(source: Source, files: _SourceFiles, result: _SourceResult) -> None:
+    """A warning for a source whose `specs` match nothing, or that gives nothing at all: a
+    mistyped glob or path must not pass for a source without APIs."""
+    if files.unmatched:
+        log.warning(
+            "source '%s': no file matches its specs %s (searched %s)",
+            source.name,
+            ", ".join(repr(s.pattern) for s in source.settings.specs),
+            source.root,
+        )
+        return
+    gives_something = result.apis or result.components or source.settings.sdks
+    # A named file that is not OpenAPI has its own warning, which says more.
+    if gives_something or any(f.rule == "spec-not-openapi" for f in result.findings):
+        return
+    log.warning(
+        "source '%s' gives no API and no catalog entity: it was searched for %s in %s",
+        source.name,
+        searched_patterns(source),
+        source.root,
+    )
 
 
 def _read_sources(
@@ -212,7 +302,7 @@ def _read_sources(
     ]
     readings = iter(_read_specs(specs, settings, cache))
     return [
-        _source_result(source, files.catalog, [(spec, next(readings)) for spec in files.specs])
+        _source_result(source, files, [(spec, next(readings)) for spec in files.specs], settings)
         for source, files in zip(sources, found, strict=True)
     ]
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 from pathlib import Path
 
 import pytest
 import yaml
+from mkdocs.exceptions import Abort
 
 from mkdocs_platform.discovery.catalog import read_catalog
 from mkdocs_platform.models import Finding, PortalSettings, Source, SourceSettings
@@ -200,7 +202,7 @@ def test_inline_definition_findings_point_into_the_catalog_file(tmp_path):
     assert f"catalog-info.yaml:{line}" in row
 
 
-def test_bad_catalog_input_is_a_finding_each(tmp_path):
+def test_bad_catalog_input_is_a_finding_each(tmp_path, caplog):
     write_files(tmp_path / "outside", {"openapi.yaml": minimal_spec("Outside")})
     write_files(
         tmp_path / "repo",
@@ -218,7 +220,16 @@ def test_bad_catalog_input_is_a_finding_each(tmp_path):
             "broken/catalog-info.yaml": "kind: API\nmetadata: {name: [unclosed\n",
         },
     )
-    site = build_site(tmp_path, {"sources": [{"name": "repo", "path": "repo"}]})
+    caplog.set_level(logging.INFO)
+    # An unknown kind and definitions that cannot be read leave things out: warnings.
+    with pytest.raises(Abort):
+        build_site(tmp_path, {"sources": [{"name": "repo", "path": "repo"}]})
+    warned = "\n".join(r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
+    assert "unknown kind 'Gadget'" in warned
+    for api_id in ("escape", "remote", "nodef"):
+        assert f"the API '{api_id}' has no reference and scores 0" in warned
+    assert "'ghost'" not in warned  # a dangling relation leaves nothing out
+    site = build_site(tmp_path, {"sources": [{"name": "repo", "path": "repo"}]}, strict=False)
     rows = _rows(site)
     assert rows["good"]["Validity"].startswith("valid")
     problems = site.article("apis/index.html").select(".mp-findings tbody tr")

@@ -312,3 +312,30 @@ def test_sdk_path_that_leaves_the_checkout_fails_the_build(tmp_path, repo):
     sdks = [{"path": "../elsewhere", "package": "x"}]
     with pytest.raises(ConfigurationError, match=r"source 'pets': the SDK path '\.\./elsewhere'"):
         build_site(tmp_path, {"sources": [{"name": "pets", "path": repo, "sdks": sdks}]})
+
+
+def test_source_title_owner_lifecycle_and_system_become_settings(tmp_path, repo):
+    source = {
+        "name": "pets",
+        "path": repo,
+        "title": " Pet store ",
+        "owner": "team-pets",
+        "lifecycle": "production",
+        "system": "shop",
+    }
+    config = _load(tmp_path, {"sources": [source]})
+    (settings,) = to_settings(config.plugins["platform"].config, config.config_file_path).sources
+    assert (settings.title, settings.owner, settings.lifecycle, settings.system) == (
+        "Pet store",
+        "team-pets",
+        "production",
+        "shop",
+    )
+
+
+@pytest.mark.parametrize("key", ["title", "owner", "lifecycle", "system"])
+def test_source_metadata_must_be_text(tmp_path, repo, caplog, key):
+    text = _config_error(
+        tmp_path, {"sources": [{"name": "pets", "path": repo, key: ["x"]}]}, caplog
+    )
+    assert f"option 'sources': source 'pets': Sub-option '{key}': Expected type" in text

@@ -87,3 +87,21 @@ def test_default_api_ids():
         default_api_id("shop", "v2/Orders API.openapi.json", only_spec=False)
         == "shop-v2-orders-api-openapi"
     )
+
+
+def test_specs_sharing_the_root_are_named_after_their_file():
+    def root_id(path: str) -> str:
+        return default_api_id("payments", path, only_spec=False, shares_root=True)
+
+    assert root_id("openapi.yaml") == "payments"
+    assert root_id("swagger.json") == "payments"
+    assert root_id("admin.openapi.yaml") == "payments-admin"
+    assert root_id("Back Office.swagger.json") == "payments-back-office"
+    assert root_id("pets.yaml") == "payments-pets"
+    assert root_id("_.openapi.yaml") == "payments-openapi"
+    # Folders keep their path's slug; one spec at the root keeps the source's name.
+    assert (
+        default_api_id("payments", "v2/openapi.yaml", only_spec=False, shares_root=True)
+        == "payments-v2-openapi"
+    )
+    assert default_api_id("payments", "admin.openapi.yaml", only_spec=False) == "payments"

@@ -9,6 +9,7 @@ Each `kind: API` entity with `spec.type: openapi` is an API; its definition come
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 import urllib.parse
 from dataclasses import dataclass, field
@@ -69,6 +70,30 @@ class SourceCatalog:
     components: list[CatalogEntity] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     """Problems not tied to one API (malformed files, unknown kinds, duplicates)."""
+
+
+_KIND_OF_WORD = {
+    "service": "Component (with spec.type: service)",
+    "website": "Component (with spec.type: website)",
+    "library": "Component (with spec.type: library)",
+    "team": "Group",
+    "person": "User",
+}
+"""Words people write as a kind that Backstage spells otherwise."""
+
+
+def nearest_kind(kind: str) -> str | None:
+    """The known kind `kind` was most likely meant to be: the same word in other case
+    (`Api` -> `API`), what Backstage calls it (`Service` -> `Component`), else the closest
+    spelling (`Componnet` -> `Component`)."""
+    by_lower = {known.lower(): known for known in sorted(KNOWN_KINDS)}
+    lowered = kind.strip().lower()
+    if lowered in by_lower:
+        return by_lower[lowered]
+    if lowered in _KIND_OF_WORD:
+        return _KIND_OF_WORD[lowered]
+    close = difflib.get_close_matches(lowered, list(by_lower), n=1, cutoff=0.6)
+    return by_lower[close[0]] if close else None
 
 
 def entity_ref_name(ref: str) -> str:
@@ -175,15 +200,14 @@ class _CatalogReader:
             )
             return
         if kind not in KNOWN_KINDS:
-            self.result.findings.append(
-                self.finding(
-                    f"the entity '{name}' has the unknown kind {kind!r}",
-                    rel,
-                    line,
-                    "info",
-                    "#/kind",
-                )
+            nearest = nearest_kind(kind)
+            hint = f"; did you mean {nearest}?" if nearest else ""
+            message = f"the entity '{name}' has the unknown kind {kind!r}{hint}"
+            # Warned, not only listed: the entity is left out of the portal.
+            log.warning(
+                "source '%s': %s:%d %s; it is left out", self.source.name, rel, line, message
             )
+            self.result.findings.append(self.finding(message, rel, line, "warn", "#/kind"))
             return
         spec = _mapping(data.get("spec"))
         links = tuple(

@@ -135,3 +135,56 @@ def missing_explicit_specs(source: Source) -> list[str]:
         if not _GLOB_CHARS.intersection(s.pattern)
         and not (source.root / s.pattern.lstrip("/")).is_file()
     ]
+
+
+CONVENTIONAL_PATTERNS = (
+    "openapi.{yaml,yml,json}",
+    "swagger.{yaml,yml,json}",
+    "*.openapi.{yaml,yml,json}",
+)
+"""How `CONVENTIONAL_NAME` reads to a person, for messages."""
+
+
+def searched_patterns(source: Source) -> str:
+    """What a search of `source` looked for, as a message names it."""
+    if source.settings.specs:
+        patterns = ", ".join(repr(s.pattern) for s in source.settings.specs)
+        where = f"specs {patterns}"
+    else:
+        where = f"the conventional names {', '.join(CONVENTIONAL_PATTERNS)}"
+    if source.settings.catalog:
+        where += " and catalog-info.yaml files"
+    if source.settings.exclude:
+        where += f", excluding {', '.join(repr(e) for e in source.settings.exclude)}"
+    return where
+
+
+def explicit_spec_paths(source: Source, specs: list[SpecFile]) -> frozenset[str]:
+    """The paths among `specs` the user named one by one: a plain path in `specs`, or any
+    `{path, id}` item (an id is meant for one API). A glob match may be any file; these are
+    meant to be APIs."""
+    literal = {
+        (source.root / s.pattern.strip().lstrip("/")).relative_to(source.root).as_posix()
+        for s in source.settings.specs
+        if not _GLOB_CHARS.intersection(s.pattern)
+    }
+    return frozenset(
+        spec.rel_path for spec in specs if spec.api_id is not None or spec.rel_path in literal
+    )
+
+
+def describe_non_openapi(data: object) -> str:
+    """What a parsed file that is not OpenAPI looks like, when it is something well known:
+    a hint to the person who named it as a spec."""
+    if not isinstance(data, dict):
+        return f"its top level is {'a list' if isinstance(data, list) else 'not a mapping'}"
+    if "swaggerVersion" in data:
+        version = str(data.get("swaggerVersion"))[:20]
+        return f"it is a Swagger {version} document; convert it to OpenAPI 2.0 or later"
+    if "asyncapi" in data:
+        return "it is an AsyncAPI document"
+    if "$schema" in data or ("properties" in data and "type" in data):
+        return "it looks like a JSON Schema, not a whole API"
+    if "services" in data and isinstance(data.get("services"), dict):
+        return "it looks like a Docker Compose file"
+    return "it has no top-level 'openapi' or 'swagger' key"

@@ -57,6 +57,14 @@ class SourceSettings:
     """Template of a URL that shows a file at a commit."""
     edit_url: str | None = None
     """Template of a URL that edits a file on a branch."""
+    title: str = ""
+    """Title of the source's APIs where their catalog entity gives none."""
+    owner: str = ""
+    """Owner of the source's APIs where their catalog entity names none."""
+    lifecycle: str = ""
+    """Lifecycle of the source's APIs where their catalog entity gives none."""
+    system: str = ""
+    """System of the source's APIs where their catalog entity names none."""
 
 
 @dataclass(frozen=True)
@@ -228,9 +236,12 @@ class ApiEntry:
 
     @property
     def owner(self) -> str:
-        """The owner from the catalog, else the spec's `x-owner`, else ''."""
+        """The owner from the catalog, else the source's `owner`, else the spec's `x-owner`,
+        else ''."""
         if self.catalog is not None and self.catalog.owner:
             return self.catalog.owner
+        if self.source.settings.owner:
+            return self.source.settings.owner
         if self.model is not None:
             owner = self.model.extensions.get("x-owner")
             if isinstance(owner, str):
@@ -239,11 +250,17 @@ class ApiEntry:
 
     @property
     def lifecycle(self) -> str:
-        return self.catalog.lifecycle if self.catalog is not None else ""
+        """The lifecycle from the catalog, else the source's `lifecycle`."""
+        if self.catalog is not None and self.catalog.lifecycle:
+            return self.catalog.lifecycle
+        return self.source.settings.lifecycle
 
     @property
     def system(self) -> str:
-        return self.catalog.system if self.catalog is not None else ""
+        """The system from the catalog, else the source's `system`."""
+        if self.catalog is not None and self.catalog.system:
+            return self.catalog.system
+        return self.source.settings.system
 
     @property
     def loaded(self) -> bool:
@@ -256,8 +273,12 @@ class ApiEntry:
 
     @property
     def title(self) -> str:
+        """The catalog's title, else the source's `title` (the portal's author wrote it for
+        the portal), else the spec's info.title, else the id."""
         if self.catalog is not None and self.catalog.title:
             return self.catalog.title
+        if self.source.settings.title:
+            return self.source.settings.title
         if self.model is not None and self.model.title:
             return self.model.title
         return self.id
