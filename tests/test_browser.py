@@ -79,8 +79,11 @@ def browser():
 
 @pytest.fixture(scope="module")
 def example_url(tmp_path_factory) -> Iterator[str]:
-    site_dir = tmp_path_factory.mktemp("example") / "site"
+    root = tmp_path_factory.mktemp("example")
+    site_dir = root / "site"
     config = load_config(str(EXAMPLE_SITE / "mkdocs.yml"), site_dir=str(site_dir))
+    # A cache of its own: pages cached by another build of the example would hide this code's.
+    config.plugins["platform"].config.cache_dir = str(root / "cache")
     config.plugins.on_startup(command="build", dirty=False)
     build(config)
     yield from _serve(site_dir)
@@ -347,3 +350,191 @@ def test_link_to_what_was_shown_earlier_reveals_it(page, tmp_path):
         target.wait_for(state="visible")
         assert "Sprocket" in target.inner_text()
         assert page.errors == []
+
+
+def _palette(page, scheme: str) -> None:
+    """Switch the example's palette to `scheme` (`default` or `slate`)."""
+    if page.evaluate("document.body.getAttribute('data-md-color-scheme')") != scheme:
+        page.locator("form[data-md-component='palette'] label:visible").first.click()
+        page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{scheme}'")
+
+
+def _no_sideways_scroll(page) -> None:
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], widths
+
+
+def test_catalog_shows_every_column_at_1280(page, example_url):
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{example_url}/apis/")
+    tables = page.locator(".mp-catalog-table")
+    assert tables.count() == 3
+    for index in range(tables.count()):
+        wrapper = tables.nth(index)
+        headers = wrapper.locator("th")
+        assert headers.count() == 9
+        # Every element that could scroll the table sideways shows all of it.
+        for scroller in [wrapper, *wrapper.locator(".md-typeset__scrollwrap, table").all()]:
+            scroll, client = scroller.evaluate("e => [e.scrollWidth, e.clientWidth]")
+            assert scroll <= client, (index, scroll, client)
+        frame = wrapper.bounding_box()
+        for th in headers.all():
+            box = th.bounding_box()
+            assert box is not None
+            assert box["x"] >= 0, th.inner_text()
+            assert box["x"] + box["width"] <= 1280, th.inner_text()
+            assert frame["x"] <= box["x"], th.inner_text()
+            assert box["x"] + box["width"] <= frame["x"] + frame["width"] + 0.5, th.inner_text()
+    _no_sideways_scroll(page)
+    assert page.errors == []
+
+
+def _operation_blocks(page, anchor: str) -> tuple[dict, dict]:
+    operation = page.locator(f".mp-operation:has(#{anchor})")
+    samples = operation.locator(".mp-samples").bounding_box()
+    parameters = operation.locator(".mp-parameters").first.bounding_box()
+    assert samples is not None
+    assert parameters is not None
+    return samples, parameters
+
+
+def test_operation_samples_beside_parameters_when_wide_below_when_narrow(page, example_url):
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(f"{example_url}/apis/payments/payments/#op-createpayment")
+    samples, parameters = _operation_blocks(page, "op-createpayment")
+    assert samples["x"] > parameters["x"] + parameters["width"]
+    # Side by side means beside: the two overlap vertically.
+    assert samples["y"] < parameters["y"] + parameters["height"]
+    responses = page.locator(".mp-operation:has(#op-createpayment) .mp-responses").bounding_box()
+    assert responses["x"] >= samples["x"] - 0.5
+    _no_sideways_scroll(page)
+
+    page.set_viewport_size({"width": 600, "height": 1000})
+    page.goto(f"{example_url}/apis/payments/payments/#op-createpayment")
+    samples, parameters = _operation_blocks(page, "op-createpayment")
+    assert samples["y"] >= parameters["y"] + parameters["height"]
+    assert abs(samples["x"] - parameters["x"]) < 1
+    _no_sideways_scroll(page)
+    assert page.errors == []
+
+
+def test_wide_layout_stays_on_the_reference_pages(page, example_url):
+    page.set_viewport_size({"width": 1900, "height": 1000})
+    widths = {}
+    for path in ("/", "/apis/payments/", "/apis/payments/payments/"):
+        page.goto(f"{example_url}{path}")
+        widths[path] = page.evaluate(
+            "document.querySelector('.md-main__inner').getBoundingClientRect().width"
+        )
+    # The user's own page and the overview keep the theme's width; operations take more.
+    assert widths["/"] == widths["/apis/payments/"]
+    assert widths["/apis/payments/payments/"] > widths["/"] + 200
+
+
+def _long_enum_spec() -> dict:
+    many = [f"value_{n:02d}" for n in range(40)]
+    long_value = "x" * 200
+    values = {"type": "string", "enum": [*many, long_value]}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Enums", "version": "1.0.0"},
+        "paths": {
+            "/things": {
+                "post": {
+                    "operationId": "makeThing",
+                    "tags": ["things"],
+                    "parameters": [
+                        {"name": "kind", "in": "query", "schema": values},
+                        {
+                            "name": "mode",
+                            "in": "query",
+                            "schema": {"type": "string", "enum": [long_value]},
+                        },
+                    ],
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"kind": values, "other": {"enum": [long_value]}},
+                                }
+                            }
+                        }
+                    },
+                    "responses": {"204": {"description": "Made."}},
+                }
+            }
+        },
+    }
+
+
+def test_long_enums_wrap(page, tmp_path):
+    write_files(tmp_path / "repos/enums", {"openapi.json": _long_enum_spec()})
+    site = build_site(tmp_path, {"sources": [{"name": "enums", "path": "repos/enums"}]})
+    for url in _serve(site.dir):
+        for width in (1400, 600):
+            page.set_viewport_size({"width": width, "height": 1000})
+            page.goto(f"{url}/apis/enums/things/")
+            for details in page.locator("details").all():
+                details.evaluate("element => { element.open = true }")
+            enums = page.locator(".mp-enum")
+            assert enums.count() >= 4
+            article = page.locator("article").bounding_box()
+            for enum in enums.all():
+                box = enum.bounding_box()
+                assert box is not None
+                assert box["x"] + box["width"] <= article["x"] + article["width"] + 0.5, width
+                # Nor does it hide in a table scrolled sideways.
+                overflowing = enum.evaluate(
+                    """e => { for (let n = e.parentElement; n; n = n.parentElement) {
+                         if (n.scrollWidth > n.clientWidth + 1
+                             && getComputedStyle(n).overflowX !== "visible") return n.className;
+                       } return null; }"""
+                )
+                assert overflowing is None, (width, overflowing)
+            _no_sideways_scroll(page)
+        assert page.errors == []
+
+
+def test_overview_ownership_is_a_compact_grid(page, example_url):
+    page.goto(f"{example_url}/apis/payments/")
+    terms = page.locator("dl.mp-ownership > dt")
+    assert terms.count() == 5
+    for term in terms.all():
+        definition = term.locator("xpath=following-sibling::dd[1]")
+        t, d = term.bounding_box(), definition.bounding_box()
+        # Label and value on one line, the value to the right of the label.
+        assert abs(t["y"] - d["y"]) < 6, term.inner_text()
+        assert d["x"] >= t["x"] + t["width"], term.inner_text()
+    block = page.locator("dl.mp-ownership").bounding_box()
+    line = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('article')).lineHeight)"
+    )
+    assert block["height"] < 5 * 2.2 * line
+
+
+def test_layout_screenshots(page, example_url):
+    shots = []
+    muted: dict[str, str] = {}
+    for scheme in ("default", "slate"):
+        suffix = "light" if scheme == "default" else "dark"
+        page.set_viewport_size({"width": 1280, "height": 800})
+        page.goto(f"{example_url}/apis/")
+        _palette(page, scheme)
+        shots.append(_screenshot(page, f"catalog-1280-{suffix}.png"))
+        muted[scheme] = page.evaluate(
+            "getComputedStyle(document.querySelector('.mp-catalog .mp-count')).color"
+        )
+        for width in (1400, 600):
+            page.set_viewport_size({"width": width, "height": 1000})
+            page.goto(f"{example_url}/apis/payments/payments/#op-createpayment")
+            page.locator("h2#op-createpayment").wait_for(state="visible")
+            _palette(page, scheme)
+            shots.append(_screenshot(page, f"operation-{width}-{suffix}.png"))
+    for shot in shots:
+        assert shot.stat().st_size > 10_000, shot
+    # Quiet text follows the palette: the light palette's grey is unreadable on a dark page.
+    assert muted["default"] != muted["slate"]
+    assert page.errors == []

@@ -26,6 +26,7 @@ from mkdocs_platform.render.dashboard import DashboardView, level_rank
 from mkdocs_platform.render.environment import ENV
 from mkdocs_platform.render.markdown import plain_title
 from mkdocs_platform.render.reference import ApiPages, Reference
+from mkdocs_platform.scorecard.engine import VALIDATION_RULES
 from mkdocs_platform.scorecard.portfolio import build_portfolio
 from mkdocs_platform.sources import file_links
 from mkdocs_platform.workers import api_weight, spread, task_copy
@@ -186,6 +187,24 @@ class PageToc:
             parent = entries[-1]
             entries = parent.children
         return parent
+
+
+def shown_findings(api: ApiEntry) -> list[Finding]:
+    """The API's findings as the catalog, its overview and its scorecard count and list them.
+
+    With a scorecard: the scorecard's findings (waived ones apart; validation findings once, as
+    their checks report them), then what planning and rendering pages found after scoring.
+    """
+    card = api.scorecard
+    if card is None:
+        return _sorted_findings(api.findings)
+    scored = {*card.findings, *(waived.finding for waived in card.waived_findings)}
+    later = [
+        f
+        for f in api.findings
+        if f not in scored and not (card.loaded and f.rule in VALIDATION_RULES)
+    ]
+    return [*card.findings, *_sorted_findings(later)]
 
 
 def _sorted_findings(findings: list[Finding]) -> list[Finding]:
@@ -561,7 +580,10 @@ class PortalRenderer:
         elif plan.kind == "catalog":
             template = "catalog.html"
             context.update(
-                apis=self.portal.apis, groups=self.groups(), group_by=self.portal.settings.group_by
+                apis=self.portal.apis,
+                groups=self.groups(),
+                group_by=self.portal.settings.group_by,
+                findings_of=shown_findings,
             )
         else:
             api = self.apis[plan.api_id or ""]
@@ -573,7 +595,7 @@ class PortalRenderer:
                 model=api.model,
                 layout=layout,
                 ref=reference,
-                findings=_sorted_findings(api.findings),
+                findings=shown_findings(api),
                 view_url=reference.view_url,
             )
             if plan.kind == "tag":
