@@ -6,9 +6,12 @@ Autoescaping is on: a spec string reaches a page escaped unless a filter made it
 
 from __future__ import annotations
 
+from functools import partial
+
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from mkdocs_platform.models.api import slugify
+from mkdocs_platform.render import findings as listing
 from mkdocs_platform.render.markdown import render_inline, render_markdown, safe_url
 from mkdocs_platform.render.schemas import json_text
 from mkdocs_platform.scorecard.score import SCORING_VERSION
@@ -29,6 +32,12 @@ def _environment() -> Environment:
     env.filters["slug"] = slugify
     env.globals["safe_url"] = safe_url
     env.globals["scoring_version"] = SCORING_VERSION
+    env.globals["overview_listing"] = partial(
+        listing.list_findings, per_rule=listing.OVERVIEW_PER_RULE, limit=listing.OVERVIEW_LIMIT
+    )
+    env.globals["scorecard_listing"] = partial(
+        listing.list_findings, per_rule=listing.SCORECARD_PER_RULE, limit=listing.SCORECARD_LIMIT
+    )
     return env
 
 
