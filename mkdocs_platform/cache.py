@@ -63,7 +63,23 @@ def _version(package: str) -> str:
 def tool_versions() -> tuple[str, ...]:
     """The versions of what computes a stage's result: a new one invalidates every entry."""
     names = ("mkdocs-platform", "openapi-spec-validator", "jsonschema-rs", "griffe", "jinja2")
-    return tuple(f"{name}={_version(name)}" for name in names)
+    return (*(f"{name}={_version(name)}" for name in names), f"code={_own_code_digest()}")
+
+
+def _own_code_digest() -> str:
+    """A digest of this package's code, templates and assets.
+
+    The version number alone misses every change made between releases: an install from a
+    checkout or a git commit keeps `0.1.0` while its templates change, and would be served pages
+    rendered by the code it replaced.
+    """
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and path.suffix in {".py", ".html", ".css", ".js", ".json"}:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
 
 
 def content_key(*parts: object) -> str:

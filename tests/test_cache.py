@@ -3,8 +3,11 @@ one API, and a damaged or planted entry is never trusted."""
 
 from __future__ import annotations
 
+import os
 import pickle
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -229,3 +232,31 @@ def test_the_store_round_trips_and_rejects_other_keys(tmp_path: Path):
     moved.parent.mkdir(parents=True)
     shutil.copy(store.path("score", "ab" * 32), moved)
     assert store.get("page", "ab" * 32) is None
+
+
+def _code_digest_of(package_parent: Path) -> str:
+    script = "from mkdocs_platform.cache import tool_versions; print(tool_versions()[-1])"
+    env = {**os.environ, "PYTHONPATH": str(package_parent)}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=package_parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip()
+
+
+def test_a_change_to_a_template_invalidates_entries_under_the_same_version(tmp_path) -> None:
+    # An install from a checkout keeps its version number while its templates change.
+    import mkdocs_platform
+
+    copy = tmp_path / "copy"
+    shutil.copytree(Path(mkdocs_platform.__file__).parent, copy / "mkdocs_platform")
+    before = _code_digest_of(copy)
+    assert before.startswith("code=")
+    assert _code_digest_of(copy) == before
+    template = copy / "mkdocs_platform" / "render" / "templates" / "overview.html"
+    template.write_text(template.read_text(encoding="utf-8") + "\n<p>edited</p>\n", "utf-8")
+    assert _code_digest_of(copy) != before
