@@ -525,7 +525,7 @@ def test_layout_screenshots(page, example_url):
         _palette(page, scheme)
         shots.append(_screenshot(page, f"catalog-1280-{suffix}.png"))
         muted[scheme] = page.evaluate(
-            "getComputedStyle(document.querySelector('.mp-catalog .mp-count')).color"
+            "getComputedStyle(document.querySelector('.mp-catalog-row .mp-api-source')).color"
         )
         for width in (1400, 600):
             page.set_viewport_size({"width": width, "height": 1000})

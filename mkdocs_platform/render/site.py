@@ -190,10 +190,11 @@ class PageToc:
 
 
 def shown_findings(api: ApiEntry) -> list[Finding]:
-    """The API's findings as the catalog, its overview and its scorecard count and list them.
+    """The API's findings as its overview and its scorecard count and list them: first those
+    that make the document invalid OpenAPI, then the most severe.
 
     With a scorecard: the scorecard's findings (waived ones apart; validation findings once, as
-    their checks report them), then what planning and rendering pages found after scoring.
+    their checks report them) and what planning and rendering pages found after scoring.
     """
     card = api.scorecard
     if card is None:
@@ -204,13 +205,14 @@ def shown_findings(api: ApiEntry) -> list[Finding]:
         for f in api.findings
         if f not in scored and not (card.loaded and f.rule in VALIDATION_RULES)
     ]
-    return [*card.findings, *_sorted_findings(later)]
+    return _sorted_findings([*card.findings, *later])
 
 
 def _sorted_findings(findings: list[Finding]) -> list[Finding]:
     return sorted(
         findings,
         key=lambda f: (
+            f.finding_class != "structure",
             -SEVERITY_ORDER.get(f.severity, 0),
             f.file or "",
             f.line or 0,
@@ -583,7 +585,6 @@ class PortalRenderer:
                 apis=self.portal.apis,
                 groups=self.groups(),
                 group_by=self.portal.settings.group_by,
-                findings_of=shown_findings,
             )
         else:
             api = self.apis[plan.api_id or ""]
