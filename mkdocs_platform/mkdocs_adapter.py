@@ -100,10 +100,14 @@ class PortalNavigation:
         self._section: Section | None = None
         self._shared: list[Page | Section] = []
         self._api_sections: dict[str, Page | Section] = {}
+        self._site: PortalSite | None = None
+        self._homes: dict[str, Section] = {}
+        self._adopted: Page | None = None
 
     def place(self, site: PortalSite, nav: Navigation, files: Files) -> Navigation:
         """Add the portal's section to the nav, unless the user's nav already places its pages."""
         _set_titles(site, files)
+        self._site = site
         ours = {plan.src_uri for plan in site.pages}
         if any(page.file.src_uri in ours for page in nav.pages):
             return nav
@@ -119,6 +123,7 @@ class PortalNavigation:
         nav.items.append(section)
         nav.pages.extend(pages)
         _link_pages(nav.pages)
+        self._remember_homes(site, pages)
         return nav
 
     def _place_apart(self, site: PortalSite, nav: Navigation, files: Files) -> Navigation:
@@ -137,6 +142,7 @@ class PortalNavigation:
             _link_pages(api_pages)
             for page in api_pages:
                 self._api_sections[page.file.src_uri] = item
+            self._remember_homes(site, api_pages)
         section.children = list(self._shared)
         self._section = section
         nav.items.append(section)
@@ -144,15 +150,49 @@ class PortalNavigation:
         _link_pages(nav.pages)
         return nav
 
+    def _remember_homes(self, site: PortalSite, pages: list[Page]) -> None:
+        """Each API's section, found as the parent of its overview page."""
+        for page in pages:
+            plan = site.page(page.file.src_uri)
+            if (
+                plan is not None
+                and plan.kind == "overview"
+                and plan.api_id
+                and isinstance(page.parent, Section)
+            ):
+                self._homes[plan.api_id] = page.parent
+
     def show_for(self, page: Page) -> None:
-        """Before the theme renders `page`: its API's entry joins the portal's section."""
+        """Before the theme renders `page`: its API's entry joins the portal's section.
+
+        A page of an API that the navigation does not list (a model page or an operation of a
+        large API) is placed in its API's section for the time it renders, so the theme shows
+        that section open (with tabs, the sidebar would be empty) and its breadcrumbs.
+        """
+        home = self._home_of(page)
+        if home is not None:
+            page.parent = home
+            page.active = True
+            self._adopted = page
         if self._section is None:
             return
-        entry = self._api_sections.get(page.file.src_uri)
+        entry = self._api_sections.get(page.file.src_uri, home)
         self._section.children = [*self._shared, *([entry] if entry is not None else [])]
+
+    def _home_of(self, page: Page) -> Section | None:
+        if page.parent is not None or self._site is None:
+            return None
+        plan = self._site.page(page.file.src_uri)
+        if plan is None or plan.api_id is None:
+            return None
+        return self._homes.get(plan.api_id)
 
     def reset(self) -> None:
         """After a page: the section as every other page of the site sees it."""
+        if self._adopted is not None:
+            self._adopted.active = False
+            self._adopted.parent = None
+            self._adopted = None
         if self._section is not None:
             self._section.children = list(self._shared)
 

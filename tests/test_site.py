@@ -197,6 +197,28 @@ def test_nav_past_nav_max_apis_shows_an_apis_pages_on_its_own_pages(tmp_path, th
     assert site.soup("apis/pets/index.html").select_one("a.md-footer__link--prev") is None
 
 
+@pytest.mark.parametrize("nav_max_apis", [50, 1])
+def test_a_page_the_nav_does_not_list_shows_its_apis_section(tmp_path, three_repos, nav_max_apis):
+    # Operation pages are not listed in the navigation; with tabs, a page that no section holds
+    # gets an empty sidebar, so an API's unlisted page is shown inside its API's section.
+    three_repos.update(pages="operation", nav_max_apis=nav_max_apis)
+    theme = {"name": "material", "font": False, "features": ["navigation.tabs"]}
+    site = build_site(tmp_path, three_repos, theme=theme)
+    operation = site.soup("apis/pets/operations/getpet/index.html")
+    sidebar = operation.select_one("nav.md-nav--primary")
+    links = [a.get_text(" ", strip=True) for a in sidebar.select("a.md-nav__link")]
+    assert "Scorecard" in links
+    if nav_max_apis == 1:
+        assert "Orders" not in " ".join(links)
+    # The API's section is the open one, and its tab the active one.
+    active_tab = operation.select_one(".md-tabs__item--active")
+    assert active_tab is not None
+    assert "APIs" in active_tab.get_text(" ", strip=True)
+    # Other pages render as before: the page belongs to no section once rendered.
+    home = site.soup("index.html").select_one("nav.md-nav--primary").get_text(" ", strip=True)
+    assert ("Scorecard" in home) == (nav_max_apis > 1)
+
+
 def test_nav_within_nav_max_apis_lists_every_api_on_every_page(tmp_path, three_repos):
     three_repos["nav_max_apis"] = 4
     site = build_site(tmp_path, three_repos)
