@@ -27,18 +27,19 @@ DEPRECATION_WORDS = re.compile(
     items="APIs",
     fix=(
         "Name the owning team: spec.owner in catalog-info.yaml, a CODEOWNERS entry covering "
-        "the spec, or x-owner in the spec."
+        "the spec, x-owner in the spec, or the source's owner in mkdocs.yml."
     ),
 )
 def owner(ctx: RuleContext) -> CheckResult:
-    """An owner comes from the catalog (`spec.owner`), the spec's `x-owner`, or CODEOWNERS."""
+    """An owner comes from the catalog (`spec.owner`), the source's `owner` in mkdocs.yml, the
+    spec's `x-owner`, or CODEOWNERS."""
     result = ctx.result()
     owned = bool(ctx.api.owner) or bool(owners_of(ctx.api.source.root, ctx.api.spec_path))
     result.check(
         owned,
         ("info",),
-        "no owner: add a catalog-info.yaml with spec.owner, an x-owner in the spec, or a "
-        "CODEOWNERS line covering the spec",
+        "no owner: add a catalog-info.yaml with spec.owner, an x-owner in the spec, a "
+        "CODEOWNERS line covering the spec, or an owner to the source in mkdocs.yml",
     )
     return result
 
