@@ -22,7 +22,7 @@ from mkdocs.exceptions import Abort
 
 from mkdocs_platform.config import parse_scorecard, read_config_file
 
-from .conftest import build_site, make_config, minimal_spec, write_files
+from .conftest import build_site, make_config, minimal_spec, run_cli, write_files
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -203,21 +203,7 @@ def test_a_named_file_that_is_not_openapi_is_a_warning_and_a_glob_match_is_not(
 
 def test_named_non_openapi_files_reach_the_sarif_report_of_check(tmp_path, named_files):
     make_config(tmp_path, named_files)
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mkdocs_platform.cli",
-            "check",
-            "--config",
-            str(tmp_path / "mkdocs.yml"),
-            "--format",
-            "sarif",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = run_cli("check", "--config", str(tmp_path / "mkdocs.yml"), "--format", "sarif")
     assert result.returncode == 0, result.stderr
     results = json.loads(result.stdout)["runs"][0]["results"]
     assert {

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -35,7 +32,7 @@ from mkdocs_platform.scorecard.waivers import (
     waive_check,
 )
 
-from .conftest import build_site, write_files
+from .conftest import build_site, run_cli, write_files
 from .test_scorecard import NOW, check_of, good_spec, load_api, pet, pets
 
 WAIVERS = Path(__file__).parent / "fixtures" / "waivers"
@@ -297,24 +294,10 @@ def test_a_missing_waiver_file_fails_the_build_and_the_check(tmp_path, private_u
         f"The path '{missing}' isn't an existing file."
     ) in caplog.text
     assert not (tmp_path / "site").exists()
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs_platform.cli", "check", "--config", "mkdocs.yml"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
-    )
+    done = run_cli("check", "--config", "mkdocs.yml", cwd=tmp_path)
     assert done.returncode == 2, done.stdout
     assert f"The path '{missing}' isn't an existing file." in done.stderr
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs_platform.cli", "check", "api", "--waivers", "nowhere.yaml"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
-    )
+    done = run_cli("check", "api", "--waivers", "nowhere.yaml", cwd=tmp_path)
     assert done.returncode == 2, done.stdout
     assert "nowhere.yaml: no such waiver file" in done.stderr
 
