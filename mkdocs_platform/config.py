@@ -7,7 +7,6 @@ both read a `mkdocs.yml` through these classes.
 
 from __future__ import annotations
 
-import difflib
 import math
 import re
 from collections.abc import Mapping
@@ -21,7 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError
 from mkdocs.plugins import get_plugin_logger
 
-from mkdocs_platform.errors import ConfigError
+from mkdocs_platform.errors import ConfigError, did_you_mean
 from mkdocs_platform.models import PortalSettings, ReportSettings, SourceSettings, SpecSelector
 from mkdocs_platform.models.portal import default_concurrency
 from mkdocs_platform.models.scorecard import (
@@ -360,9 +359,7 @@ def unknown_rule_message(rule_id: str) -> str | None:
     known = [*all_rules(), *PLANNED_RULE_IDS]
     if rule_id in known:
         return None
-    nearest = difflib.get_close_matches(rule_id, known, n=1)
-    hint = f"; did you mean '{nearest[0]}'?" if nearest else ""
-    return f"unknown rule id '{rule_id}'{hint}"
+    return f"unknown rule id '{rule_id}'{did_you_mean(rule_id, known)}"
 
 
 class RulesOption(c.DictOfItems[RuleSetting]):

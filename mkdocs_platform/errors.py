@@ -6,6 +6,15 @@ mistake to report from a crash to show in full.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """`; did you mean 'x'?` with the known name nearest to a misspelt `name`, or ``."""
+    nearest = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean '{nearest[0]}'?" if nearest else ""
+
 
 class PlatformError(Exception):
     """A problem the user must fix; the message says which, and where."""

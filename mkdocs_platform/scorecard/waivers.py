@@ -47,7 +47,6 @@ holding it), line, column and the JSON pointer of the entry, and are never waive
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -55,6 +54,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from mkdocs_platform.errors import did_you_mean
 from mkdocs_platform.models import Finding, Severity
 from mkdocs_platform.models.pointers import to_pointer
 from mkdocs_platform.models.scorecard import (
@@ -102,12 +102,6 @@ MAX_WAIVER_FILE_SIZE = 4 * 1024 * 1024
 
 _ITEM_KEYS = frozenset({"pointer", "symbol", "file", "reason", "owner", "expires"})
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
-
-
-def did_you_mean(name: str, known: Iterable[str]) -> str:
-    """`; did you mean 'x'?` with the known name nearest to a misspelt `name`, or ``."""
-    nearest = difflib.get_close_matches(name, list(known), n=1)
-    return f"; did you mean '{nearest[0]}'?" if nearest else ""
 
 
 STAGE_RULE_IDS = frozenset(
