@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
 from mkdocs_platform.models.api import ApiModel
+from mkdocs_platform.models.changes import ApiChanges
 from mkdocs_platform.models.findings import Finding, Locate
+from mkdocs_platform.models.history import ApiRecord, History, HistorySettings
 from mkdocs_platform.models.scorecard import GateResult, Scorecard, ScorecardSettings
 from mkdocs_platform.models.sdk import SdkLinks, SdkModel, SdkSettings
 
@@ -65,6 +68,8 @@ class SourceSettings:
     """Lifecycle of the source's APIs where their catalog entity gives none."""
     system: str = ""
     """System of the source's APIs where their catalog entity names none."""
+    releases: str | None = None
+    """Glob of the tags whose releases are compared; None: tags that read as semver."""
 
 
 @dataclass(frozen=True)
@@ -111,6 +116,8 @@ class PortalSettings:
     """How APIs are scored and gated."""
     reports: ReportSettings = ReportSettings()
     """Which reports to write."""
+    history: HistorySettings = field(default_factory=HistorySettings)
+    """Where score history and earlier specs are kept between builds."""
 
     @property
     def validation_dir(self) -> Path | None:
@@ -233,6 +240,12 @@ class ApiEntry:
     cache_key: str | None = field(default=None, repr=False, compare=False)
     """The digest of everything its scorecard and pages are made from, once scored; None when
     they are not cached."""
+    changes: ApiChanges = field(default_factory=ApiChanges, repr=False, compare=False)
+    """What changed between its releases, and since the previous build."""
+    history: list[ApiRecord] = field(default_factory=list, repr=False, compare=False)
+    """What earlier builds recorded of it, oldest first."""
+    spec_changed_at: datetime | None = field(default=None, repr=False, compare=False)
+    """When its spec last changed, as far as the history knows; None when it does not."""
 
     @property
     def owner(self) -> str:
@@ -298,3 +311,5 @@ class Portal:
     """Problems not tied to one API (catalog files), with the name of their source."""
     gate: GateResult | None = None
     """Whether the configured gates fail."""
+    history: History = field(default_factory=History)
+    """What earlier builds recorded (empty without `history`)."""

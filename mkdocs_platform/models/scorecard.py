@@ -9,6 +9,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any, Final, Literal
 
+from mkdocs_platform.models.changes import Comparison
 from mkdocs_platform.models.findings import Finding
 
 CategoryId = Literal["correctness", "documentation", "design", "security", "sdk", "ownership"]
@@ -145,6 +146,10 @@ class Scorecard:
     """Findings a waiver accepted: not among `findings`, reported apart as waived."""
     system: str = ""
     """The catalog system the API belongs to, or ''."""
+    consumers: tuple[str, ...] = ()
+    """Names of the catalog components that consume the API."""
+    changes: tuple[Comparison, ...] = ()
+    """What changed between its releases and since the previous build, the newest first."""
 
     def top_reasons(self, count: int = 3) -> list[CheckScore]:
         """The failing checks worth the most points, best first."""
@@ -308,6 +313,20 @@ class Portfolio:
     """By catalog system, by name; the APIs without a system last."""
     costliest_checks: tuple[CostlyCheck, ...] = ()
     """The checks that cost the most points over all APIs, costliest first."""
+    owned: int = 0
+    """APIs with an owner."""
+    with_sdk: int = 0
+    """APIs with at least one SDK."""
+    consumed: int = 0
+    """APIs with at least one consumer."""
+    most_consumed: tuple[tuple[str, int], ...] = ()
+    """(API id, consumers) of the most consumed APIs, most first."""
+    breaking_changes: int = 0
+    """Breaking changes over every comparison of every API."""
+    releases: int = 0
+    """Releases compared over every API."""
+    releases_breaking_without_major: int = 0
+    """Releases with a breaking change and no major version bump."""
 
 
 SeveritySetting = Literal["off", "info", "warn", "error"]

@@ -130,6 +130,8 @@ def score_api(
         next_level=next_level_progress(checks, level) if model is not None else None,
         waived_findings=tuple(sorted(waived, key=lambda w: _finding_order(w.finding))),
         system=api.system,
+        consumers=tuple(c.name for c in api.consumers),
+        changes=api.changes.comparisons,
     )
 
 
@@ -170,7 +172,8 @@ def score_key(api: ApiEntry, context: tuple[object, ...]) -> str | None:
         api.findings,
         api.sdks,
         api.sdk_links,
-        getattr(api, "spec_changed_at", None),
+        api.spec_changed_at,
+        api.changes,
         file_digest(codeowners, MAX_CODEOWNERS_SIZE) if codeowners is not None else None,
         *context,
     )

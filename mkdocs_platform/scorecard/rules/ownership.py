@@ -121,7 +121,7 @@ def lifecycle(ctx: RuleContext) -> CheckResult:
             f"{op.label} is deprecated without an RFC 3339 x-sunset or a description saying "
             "what replaces it",
         )
-    changed = getattr(ctx.api, "spec_changed_at", None)
+    changed = ctx.api.spec_changed_at
     if isinstance(changed, datetime) and ctx.api.lifecycle.lower() != "deprecated":
         if changed.tzinfo is None:
             changed = changed.replace(tzinfo=timezone.utc)
