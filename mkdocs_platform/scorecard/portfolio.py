@@ -71,6 +71,16 @@ def costliest_checks(cards: Sequence[Scorecard], count: int) -> tuple[CostlyChec
     )
 
 
+MOST_CONSUMED = 5
+"""How many of the most consumed APIs the portfolio names."""
+
+
+def _most_consumed(cards: Sequence[Scorecard], count: int) -> tuple[tuple[str, int], ...]:
+    consumed = [(card.api_id, len(card.consumers)) for card in cards if card.consumers]
+    consumed.sort(key=lambda item: (-item[1], item[0]))
+    return tuple(consumed[:count])
+
+
 def build_portfolio(
     scorecards: Sequence[Scorecard], *, costliest: int = COSTLIEST_CHECKS
 ) -> Portfolio:
@@ -89,4 +99,15 @@ def build_portfolio(
         by_owner=_groups(scorecards, lambda card: card.owner),
         by_system=_groups(scorecards, lambda card: card.system),
         costliest_checks=costliest_checks(scorecards, costliest),
+        owned=sum(bool(card.owner) for card in scorecards),
+        with_sdk=sum(card.sdk is not None for card in scorecards),
+        consumed=sum(bool(card.consumers) for card in scorecards),
+        most_consumed=_most_consumed(scorecards, MOST_CONSUMED),
+        breaking_changes=sum(c.breaking for card in scorecards for c in card.changes),
+        releases=sum(c.kind == "release" for card in scorecards for c in card.changes),
+        releases_breaking_without_major=sum(
+            c.kind == "release" and c.breaks_without_major
+            for card in scorecards
+            for c in card.changes
+        ),
     )
