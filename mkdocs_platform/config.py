@@ -22,6 +22,7 @@ from mkdocs.plugins import get_plugin_logger
 
 from mkdocs_platform.errors import ConfigError, did_you_mean
 from mkdocs_platform.models import PortalSettings, ReportSettings, SourceSettings, SpecSelector
+from mkdocs_platform.models.history import DEFAULT_RETENTION, HistorySettings
 from mkdocs_platform.models.portal import default_concurrency
 from mkdocs_platform.models.scorecard import (
     CATEGORIES,
@@ -230,6 +231,9 @@ class SourceConfig(StrictConfig):
     """Lifecycle of the source's APIs (`production`, `deprecated`) where no catalog gives one."""
     system = c.Optional(c.Type(str))
     """System the source's APIs belong to where no catalog entity names one."""
+    releases = c.Optional(c.Type(str))
+    """Glob of the tags whose releases are compared for breaking changes; default: tags that
+    read as semver (`v1.2.0`, `1.2.0`)."""
 
 
 class SourcesOption(c.ListOfItems[SourceConfig]):
@@ -271,6 +275,15 @@ class SourcesOption(c.ListOfItems[SourceConfig]):
                 source.path = str(path)
             result.append(source)
         return result
+
+
+class HistoryConfig(StrictConfig):
+    """Score history and earlier specs, kept between builds."""
+
+    path = c.Optional(c.Type(str))
+    """A folder, relative to mkdocs.yml (in the portal's repository or a CI cache); unset: off."""
+    retention = WholeNumber(1, default=DEFAULT_RETENTION)
+    """Builds kept per API; older records are dropped."""
 
 
 class ReportsConfig(StrictConfig):
@@ -495,8 +508,8 @@ class PlatformConfig(StrictConfig):
     """`fast`: the validator's verdicts at parsing speed; `full`: openapi-spec-validator itself."""
     scorecard = c.SubConfig(ScorecardConfig)
     """Scoring and gates."""
-    history = c.Optional(c.Type(str))
-    """Reserved: where score history persists between builds."""
+    history = c.SubConfig(HistoryConfig)
+    """Score history and earlier specs between builds: trends and breaking changes."""
 
     def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
         failed, warnings = super().validate()
@@ -539,9 +552,16 @@ def _sdk_settings(config: SdkConfig) -> SdkSettings:
     )
 
 
-def to_settings(config: PlatformConfig, config_file_path: str | None = None) -> PortalSettings:
-    """The engine-neutral settings of a validated plugin config."""
+def to_settings(
+    config: PlatformConfig, config_file_path: str | None = None, *, writes_history: bool = True
+) -> PortalSettings:
+    """The engine-neutral settings of a validated plugin config.
+
+    `writes_history` is False for runs that read the history but must leave it as it is
+    (`mkdocs serve`).
+    """
     folder = config_dir(config_file_path or config.config_file_path)
+    history = config.history
     sources = tuple(
         SourceSettings(
             name=s.name.lower(),
@@ -559,6 +579,7 @@ def to_settings(config: PlatformConfig, config_file_path: str | None = None) -> 
             owner=(s.owner or "").strip(),
             lifecycle=(s.lifecycle or "").strip(),
             system=(s.system or "").strip(),
+            releases=s.releases or None,
         )
         for s in config.sources
     )
@@ -581,6 +602,11 @@ def to_settings(config: PlatformConfig, config_file_path: str | None = None) -> 
             json=config.scorecard.reports.json,
             sarif=config.scorecard.reports.sarif,
             junit=config.scorecard.reports.junit,
+        ),
+        history=HistorySettings(
+            path=(folder / history.path).resolve() if history.path else None,
+            retention=history.retention,
+            write=writes_history,
         ),
     )
 

@@ -19,8 +19,16 @@ import pytest
 import yaml
 from hypothesis import strategies as st
 
+from mkdocs_platform.changes.semver import major_step
 from mkdocs_platform.config import parse_scorecard
 from mkdocs_platform.models import ApiEntry, CatalogEntity, Finding, Source, SourceSettings
+from mkdocs_platform.models.changes import (
+    ApiChanges,
+    Change,
+    ChangeLevel,
+    Comparison,
+    ComparisonKind,
+)
 from mkdocs_platform.models.scorecard import CATEGORIES, LEVELS, CheckScore, Scorecard
 from mkdocs_platform.openapi import read_spec
 from mkdocs_platform.openapi.document import bundle_spec
@@ -57,7 +65,7 @@ BIG = 64 * 1024 * 1024
 NOW = datetime(2026, 11, 27, tzinfo=timezone.utc)
 
 CATALOG_CHECKS = {
-    # The documented checks, less the planned own-breaking-vs-version and py-*, plus oas-validation-complete.
+    # The documented checks, less the planned py-*, plus oas-validation-complete.
     "oas-valid",
     "oas-refs-resolve",
     "oas-operationid-unique",
@@ -90,6 +98,7 @@ CATALOG_CHECKS = {
     "sec-input-constraints",
     "own-owner",
     "own-contact-license",
+    "own-breaking-vs-version",
     "own-lifecycle",
     "oas-validation-complete",
 }
@@ -197,10 +206,12 @@ def test_good_fixture_passes_every_check_and_scores_100_gold(tmp_path):
     not_passing = [(c.id, c.passed, c.applicable) for c in card.checks if c.failing]
     assert not_passing == []
     # Every spec check applies, so the good fixture is each rule's passing case; without an
-    # SDK the sdk checks count nothing and the category drops out.
-    assert [c.id for c in card.checks if c.applicable == 0] == sorted(
-        SDK_RULES, key=list(SDK_RULES).index
-    )
+    # SDK the sdk checks count nothing and the category drops out, and without releases or
+    # history there is no version step to judge.
+    assert [c.id for c in card.checks if c.applicable == 0] == [
+        "own-breaking-vs-version",
+        *sorted(SDK_RULES, key=list(SDK_RULES).index),
+    ]
     assert "sdk" not in card.categories
     assert (card.score, card.grade, card.level, card.valid) == (100, "A", "gold", True)
     assert card.findings == ()
@@ -354,7 +365,60 @@ def test_rule_fails_with_counts_and_a_located_finding(tmp_path, rule_id, mutate,
 
 
 def test_failing_table_covers_every_rule():
-    assert {f[0] for f in FAILING} == CATALOG_CHECKS
+    # own-breaking-vs-version judges compared versions, not one spec: its cases follow.
+    assert {f[0] for f in FAILING} == CATALOG_CHECKS - {"own-breaking-vs-version"}
+
+
+def _release(
+    old: str, new: str, *levels: ChangeLevel, exempt: str = "", kind: ComparisonKind = "release"
+) -> Comparison:
+    changes = tuple(
+        Change(
+            id=f"change-{i}", level=level, message=f"GET /pets: change {i}", operation="GET /pets"
+        )
+        for i, level in enumerate(levels)
+    )
+    return Comparison(
+        kind=kind,
+        old_label=f"v{old}",
+        new_label=f"v{new}",
+        old_version=old,
+        new_version=new,
+        changes=changes,
+        major=major_step(old, new),
+        exempt=exempt,
+    )
+
+
+@pytest.mark.parametrize(
+    ("comparison", "passes"),
+    [
+        (_release("1.0.0", "1.1.0", "error", "info"), False),
+        (_release("1.0.0", "2.0.0", "error"), True),
+        (_release("0.3.0", "0.4.0", "error"), True),
+        (_release("0.3.0", "0.3.1", "error"), False),
+        (_release("1.0.0", "1.0.1", "warning", "info"), True),
+        (_release("1.0", "someday", "error"), False),
+        (_release("1.0.0", "1.1.0", "error", kind="build"), False),
+    ],
+    ids=["minor", "major", "zero-minor", "zero-patch", "no-error", "not-semver", "build"],
+)
+def test_breaking_changes_need_a_major_version(tmp_path, comparison, passes):
+    card = score_spec(tmp_path, good_spec(), changes=ApiChanges(comparisons=(comparison,)))
+    check = check_of(card, "own-breaking-vs-version")
+    assert (check.applicable, check.passed) == (1, 1 if passes else 0)
+    if not passes:
+        (finding,) = check.findings
+        assert comparison.new_label in finding.message
+        assert "GET /pets: change 0" in finding.message
+        assert finding.pointer == "#/info/version"
+
+
+def test_an_exempt_or_unchanged_api_has_no_version_step_to_judge(tmp_path):
+    alpha = _release("1.0.0", "1.1.0", "error", exempt="x-stability-level: alpha")
+    card = score_spec(tmp_path, good_spec(), changes=ApiChanges(comparisons=(alpha,)))
+    assert check_of(card, "own-breaking-vs-version").applicable == 0
+    assert check_of(score_spec(tmp_path, good_spec()), "own-breaking-vs-version").applicable == 0
 
 
 # -- rule details ------------------------------------------------------------------------
@@ -1010,7 +1074,7 @@ def test_report_matches_the_contract_and_validates_against_its_schema(tmp_path):
     jsonschema.Draft202012Validator.check_schema(load_schema())
     jsonschema.Draft202012Validator(load_schema()).validate(report)
     assert report["tool"] == "mkdocs-platform"
-    assert report["scoring_version"] == SCORING_VERSION == 1
+    assert report["scoring_version"] == SCORING_VERSION
     assert report["version"]
     pets_entry, orders, broken_entry = report["apis"]
     assert set(pets_entry) >= {

@@ -12,6 +12,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from mkdocs_platform.scorecard.report import load_schema
+from mkdocs_platform.scorecard.score import SCORING_VERSION
 
 from .conftest import build_site, make_config, minimal_spec, write_files
 
@@ -43,7 +44,7 @@ def test_scorecards_json_has_every_api_and_validates(tmp_path, portal):
     report = json.loads((site.dir / "scorecards.json").read_text())
     jsonschema.validate(report, load_schema())
     assert report["tool"] == "mkdocs-platform"
-    assert report["scoring_version"] == 1
+    assert report["scoring_version"] == SCORING_VERSION
     by_id = {api["id"]: api for api in report["apis"]}
     assert set(by_id) == {"good", "poor"}
     assert by_id["good"]["score"] > by_id["poor"]["score"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Literal
 
@@ -313,3 +313,5 @@ class Portal:
     """Whether the configured gates fail."""
     history: History = field(default_factory=History)
     """What earlier builds recorded (empty without `history`)."""
+    built_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    """When this build ran: the time of its history records."""

@@ -61,7 +61,6 @@ RULES: dict[str, RuleSpec] = {}
 
 PLANNED_RULE_IDS = frozenset(
     {
-        "own-breaking-vs-version",
         "py-type-annotations",
     }
 )

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs_platform.models import Finding
+from mkdocs_platform.models.changes import CHANGE_LEVELS, Change, Comparison
 from mkdocs_platform.models.scorecard import CheckScore, Portfolio, Scorecard, WaivedFinding
 from mkdocs_platform.scorecard.portfolio import build_portfolio
 from mkdocs_platform.scorecard.score import SCORING_VERSION
@@ -76,6 +77,38 @@ def _check_json(check: CheckScore) -> dict[str, Any]:
     }
 
 
+def change_json(change: Change) -> dict[str, Any]:
+    """One change between two versions of an API."""
+    return {
+        "id": change.id,
+        "level": change.level,
+        "message": change.message,
+        "operation": change.operation or None,
+        "old_pointer": change.old_pointer or None,
+        "new_pointer": change.new_pointer or None,
+    }
+
+
+def comparison_json(comparison: Comparison) -> dict[str, Any]:
+    """The changes from one version of an API to the next, with their counts by level."""
+    return {
+        "kind": comparison.kind,
+        "from": comparison.old_label,
+        "to": comparison.new_label,
+        "old_version": comparison.old_version or None,
+        "new_version": comparison.new_version or None,
+        "at": comparison.at.isoformat() if comparison.at is not None else None,
+        "old_commit": comparison.old_commit,
+        "new_commit": comparison.new_commit,
+        "major_step": comparison.major,
+        "exempt": comparison.exempt or None,
+        "breaks_without_major": comparison.breaks_without_major,
+        "counts": {level: comparison.count(level) for level in CHANGE_LEVELS},
+        "changes": [change_json(c) for c in comparison.changes],
+        "sdk_changes": [change_json(c) for c in comparison.sdk_changes],
+    }
+
+
 def api_json(card: Scorecard) -> dict[str, Any]:
     """One API's entry of `scorecards.json`."""
     progress = card.next_level
@@ -108,6 +141,39 @@ def api_json(card: Scorecard) -> dict[str, Any]:
             "failing": list(progress.failing),
         },
         "checks": [_check_json(c) for c in card.checks],
+        "consumers": list(card.consumers),
+        "changes": [comparison_json(c) for c in card.changes],
+    }
+
+
+def _share(count: int, total: int) -> float | None:
+    return round(count / total, 4) if total else None
+
+
+def measures_json(portfolio: Portfolio) -> dict[str, Any]:
+    """The measures a platform team reports: adoption, ownership and SDK coverage, quality and
+    change safety."""
+    total = portfolio.apis
+    return {
+        "adoption": {
+            "consumed": portfolio.consumed,
+            "share": _share(portfolio.consumed, total),
+            "most_consumed": [
+                {"id": api_id, "consumers": count} for api_id, count in portfolio.most_consumed
+            ],
+        },
+        "ownership": {"owned": portfolio.owned, "share": _share(portfolio.owned, total)},
+        "sdk": {"with_sdk": portfolio.with_sdk, "share": _share(portfolio.with_sdk, total)},
+        "quality": {
+            "median_score": portfolio.median_score,
+            "silver_or_above": portfolio.at_silver_or_above,
+            "share_silver_or_above": _share(portfolio.at_silver_or_above, total),
+        },
+        "change_safety": {
+            "breaking_changes": portfolio.breaking_changes,
+            "releases": portfolio.releases,
+            "releases_breaking_without_major": portfolio.releases_breaking_without_major,
+        },
     }
 
 
@@ -118,6 +184,7 @@ def portfolio_json(portfolio: Portfolio) -> dict[str, Any]:
         "median_score": portfolio.median_score,
         "grades": dict(portfolio.grades),
         "levels": dict(portfolio.levels),
+        "measures": measures_json(portfolio),
     }
 
 

@@ -23,7 +23,7 @@ from mkdocs_platform.models.scorecard import (
     LevelProgress,
 )
 
-SCORING_VERSION = 1
+SCORING_VERSION = 2
 """Written into every output; bumped whenever a change to rules or defaults moves scores."""
 
 

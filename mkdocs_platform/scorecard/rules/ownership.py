@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timezone
 
+from mkdocs_platform.models.changes import Comparison
 from mkdocs_platform.scorecard.codeowners import owners_of
 from mkdocs_platform.scorecard.context import CheckResult, RuleContext
 from mkdocs_platform.scorecard.registry import rule
@@ -89,6 +90,59 @@ def _parse_rfc3339(value: object) -> datetime | None:
         return datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
         return None
+
+
+def _describe_break(comparison: Comparison) -> str:
+    """What broke in which release or build, and the version step that should have said so."""
+    if comparison.kind == "release":
+        what = f"release {comparison.new_label} (from {comparison.old_label})"
+    else:
+        what = (
+            f"the spec change between the build of {comparison.old_label} and "
+            f"{comparison.new_label}"
+        )
+    first = next(c for c in (*comparison.changes, *comparison.sdk_changes) if c.level == "error")
+    count = comparison.breaking
+    versions = (
+        f"info.version went from {comparison.old_version or 'none'} to "
+        f"{comparison.new_version or 'none'}"
+    )
+    more = f" and {count - 1} more" if count > 1 else ""
+    return (
+        f"{what} breaks clients ({first.message}{more}) but {versions}, which is not a major "
+        "version step"
+    )
+
+
+@rule(
+    "own-breaking-vs-version",
+    "ownership",
+    "error",
+    "silver",
+    title="Breaking changes come with a major version",
+    items="compared releases and builds",
+    fix=(
+        "Raise the major part of info.version (the minor part below 1.0) in the release that "
+        "breaks clients, or keep the old behaviour beside the new one until the next major "
+        "version; see the API's changes page for what broke."
+    ),
+)
+def breaking_vs_version(ctx: RuleContext) -> CheckResult:
+    """Every release, and every build whose spec changed, that breaks existing clients raises
+    the major version of `info.version` (the minor one below 1.0); a spec whose
+    `x-stability-level` is `draft` or `alpha` is exempt."""
+    # Applies only where there is something to compare: release tags of a git source, or the
+    # spec the previous build recorded in the history.
+    result = ctx.result()
+    for comparison in ctx.api.changes.comparisons:
+        if comparison.exempt:
+            continue
+        result.check(
+            not comparison.breaks_without_major,
+            ("info", "version"),
+            _describe_break(comparison) if comparison.breaks_without_major else "",
+        )
+    return result
 
 
 @rule(
