@@ -216,3 +216,17 @@ def test_a_moved_tag_is_read_again(tmp_path, repo):
     assert after[0].time == datetime(2024, 2, 1, tzinfo=timezone.utc)
     tree = release_tree(source, after[0], cache, offline=False)
     assert (tree / "version.txt").read_text() == "v1.0.0 again"
+
+
+def test_a_link_leading_out_of_the_tree_is_left_out(tmp_path, repo):
+    (repo.path / "escape").symlink_to("/etc/passwd")
+    (repo.path / "inside").symlink_to("version.txt")
+    repo.release("v3.0.0", 21)
+    source = _git_source(tmp_path, repo)
+    cache = tmp_path / "cache"
+    newest = list_releases(source, cache, offline=False)[-1]
+    tree = release_tree(source, newest, cache, offline=False)
+    assert (tree / "version.txt").read_text() == "v3.0.0"
+    assert not (tree / "escape").exists()
+    assert not (tree / "escape").is_symlink()
+    assert (tree / "inside").read_text() == "v3.0.0"
