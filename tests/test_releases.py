@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
+import tarfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 from mkdocs_platform.models import PortalSettings, Source, SourceSettings
 from mkdocs_platform.sources import resolve_sources
 from mkdocs_platform.sources.git import GitError
-from mkdocs_platform.sources.releases import Release, list_releases, release_tree
+from mkdocs_platform.sources.releases import Release, _extract, list_releases, release_tree
 
 TOKEN = "ghp_secretvalue123456"
 
@@ -230,3 +232,23 @@ def test_a_link_leading_out_of_the_tree_is_left_out(tmp_path, repo):
     assert not (tree / "escape").exists()
     assert not (tree / "escape").is_symlink()
     assert (tree / "inside").read_text() == "v3.0.0"
+
+
+def test_without_extraction_filters_only_plain_members_inside_are_unpacked(tmp_path, monkeypatch):
+    # Pythons before 3.10.12 and 3.11.4 lack tarfile's filters; what such a Python unpacks.
+    archive = tmp_path / "tree.tar"
+    with tarfile.open(archive, "w") as tar:
+        for name, data in (("openapi.yaml", b"openapi: 3.0.3\n"), ("../escape.txt", b"no")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        link = tarfile.TarInfo("link")
+        link.type = tarfile.SYMTYPE
+        link.linkname = "/etc/passwd"
+        tar.addfile(link)
+    monkeypatch.delattr(tarfile, "data_filter")
+    target = tmp_path / "out" / "tree"
+    target.mkdir(parents=True)
+    _extract(archive, target)
+    assert sorted(p.name for p in target.iterdir()) == ["openapi.yaml"]
+    assert not (tmp_path / "out" / "escape.txt").exists()

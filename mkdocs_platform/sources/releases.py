@@ -21,7 +21,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from mkdocs_platform.changes.semver import is_release_tag, release_order
 from mkdocs_platform.models import Source
@@ -263,10 +263,21 @@ def list_releases(source: Source, cache_dir: Path, offline: bool) -> Releases:
     return Releases(_releases(tags, pattern))
 
 
+def _inside(member: tarfile.TarInfo) -> bool:
+    """Whether a member is a plain file or folder whose name stays inside the target."""
+    name = PurePosixPath(member.name)
+    return (member.isfile() or member.isdir()) and not name.is_absolute() and ".." not in name.parts
+
+
 def _extract(archive: Path, target: Path) -> None:
     """Unpack a tar written by `git archive`, leaving out any member that would land outside
     `target` or is not a plain file, folder or link inside it."""
     with tarfile.open(archive) as tar:
+        if not hasattr(tarfile, "data_filter"):
+            # Pythons before 3.10.12 and 3.11.4 have no extraction filters: only plain files
+            # and folders inside the tree are unpacked (links are left out).
+            tar.extractall(target, members=[m for m in tar.getmembers() if _inside(m)])  # noqa: S202
+            return
         members = []
         for member in tar.getmembers():
             try:
