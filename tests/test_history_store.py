@@ -722,3 +722,13 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def test_an_api_id_that_cannot_name_a_file_is_not_written(tmp_path):
+    folder = tmp_path / "history"
+    findings = write_history(settings(folder), [record("../escape"), record("pets")], None, {}, {})
+    assert [f.message for f in findings] == [
+        "the API id '../escape' cannot name a file; this build's record of it was not kept"
+    ]
+    assert not (tmp_path / "escape.jsonl").exists()
+    assert list(read_history(settings(folder), BIG).apis) == ["pets"]
