@@ -30,3 +30,7 @@ class PortalError(PlatformError):
 
 class UsageError(PlatformError):
     """A mistake in what the command line was asked to do; the message says which."""
+
+
+class HistoryError(PlatformError):
+    """The history folder cannot be written; the message names it and the system's reason."""

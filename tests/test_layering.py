@@ -26,6 +26,8 @@ DOCUMENT_READS_ALLOWED = frozenset(
         ("render/site.py", "api.document"),
         # The pipeline hands the bundled document to `ApiEntry.document` for that download.
         ("portal.py", "reading.document"),
+        # The history stores the spec as loaded, named by its hash, for the next build's diff.
+        ("history/records.py", "api.document"),
     }
 )
 """(module, expression) pairs that read a raw document on purpose, each for the download."""
