@@ -123,7 +123,7 @@ def test_pointer_into_array_items() -> None:
     pair = pair_named("response enum value added in array items")
     (change,) = found(pair)
     assert change.new_pointer.endswith("/content/application~1json/schema/items")
-    assert "field '[]' may now hold \"dog\"" in change.message
+    assert 'the items of the 200 response (application/json) may now hold "dog"' in change.message
 
 
 def test_pointer_of_a_removed_path_and_operation() -> None:

@@ -199,6 +199,8 @@ class _Place:
     path: str = ""
 
     def describe(self) -> str:
+        if self.path == "[]":
+            return f"the items of {self.root}"
         return f"{self.root} field '{self.path}'" if self.path else self.root
 
     def child(self, name: str) -> _Place:
@@ -329,6 +331,12 @@ def _stricter(a: tuple[float, bool], b: tuple[float, bool], lower: bool) -> bool
     return a[1] and not b[1]
 
 
+def _limit(bound: tuple[float, bool], lower: bool) -> str:
+    """`≥ 1`, `> 1`, `≤ 10` or `< 10`."""
+    sign = (">" if bound[1] else "≥") if lower else ("<" if bound[1] else "≤")
+    return f"{sign} {_show(bound[0])}"
+
+
 def _show(number: float) -> str:
     return str(int(number)) if number.is_integer() else str(number)
 
@@ -388,7 +396,8 @@ class _SchemaComparer:
             self._add(
                 "request-type-changed",
                 place,
-                f"{where} no longer accepts {', '.join(lost)} (now {_list(new_types)})",
+                f"{where} no longer accepts {', '.join(_named(t) for t in lost)} "
+                f"(now only {_list(new_types)})",
                 before,
                 after,
             )
@@ -462,9 +471,13 @@ class _SchemaComparer:
             if old_bound is None or old_bound[0] != new_bound[0]:
                 if old_bound is None or _stricter(new_bound, old_bound, lower):
                     kind = "request-minimum-increased" if lower else "request-maximum-decreased"
-                    was = f" (was {_show(old_bound[0])})" if old_bound else " (was none)"
+                    was = f" (was {_limit(old_bound, lower)})" if old_bound else " (was none)"
                     self._add(
-                        kind, place, f"{where} has {name} {_show(new_bound[0])}{was}", before, after
+                        kind,
+                        place,
+                        f"{where} has the {name} {_limit(new_bound, lower)}{was}",
+                        before,
+                        after,
                     )
             elif new_bound[1] and not old_bound[1]:
                 kind = (
@@ -496,7 +509,8 @@ class _SchemaComparer:
             self._add(
                 "response-type-changed",
                 place,
-                f"{where} may now be {', '.join(gained)} (was {_list(old_types)})",
+                f"{where} may now be {', '.join(_named(t) for t in gained)} "
+                f"(was {_list(old_types)})",
                 before,
                 after,
             )
@@ -608,6 +622,10 @@ class _SchemaComparer:
 def _flag(side: _Side, schema: Any, keyword: str) -> bool:
     resolved, _ = _follow(side, schema)
     return resolved.get(keyword) is True
+
+
+def _named(kind: str) -> str:
+    return "any type" if kind == "any" else kind
 
 
 def _list(types: set[str]) -> str:

@@ -11,7 +11,7 @@ from mkdocs_platform.models.changes import CHANGE_LEVELS, Change, Comparison
 CHANGE_FORMATS = ("text", "json", "markdown")
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_MARKUP = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_MARKUP = re.compile(r"([\\`*_{}\[\]<>#+!|~])")
 
 
 def _plain(text: str) -> str:
