@@ -9,6 +9,11 @@ severity, the checks that cost the most points); `--findings` lists the findings
 findings at the configured severity and above are also printed to stderr as
 `::error`/`::warning` annotations. Exit status: 0 when the gate passes, 1 when it fails, 2 on a
 usage, configuration or tool error.
+
+`mkdocs-platform changes OLD NEW` compares two versions of one spec file (any OpenAPI version)
+and lists what changed for clients, the breaking changes first, as text, JSON or Markdown
+(a pull-request comment). Exit status: 1 when a change at or above `--fail-on` (default:
+error) is found, 0 otherwise, 2 when a file cannot be read as an OpenAPI document.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from typing import Any, TextIO
 from mkdocs.config.base import ValidationError
 
 from mkdocs_platform.cache import stage_store, user_cache_dir
+from mkdocs_platform.changes import CHANGE_FORMATS, compare_versions, format_comparison
 from mkdocs_platform.config import WholeNumber, read_config_file
 from mkdocs_platform.discovery.ids import RESERVED_IDS
 from mkdocs_platform.discovery.specs import CONVENTIONAL_NAME
@@ -38,9 +44,10 @@ from mkdocs_platform.models import (
     SourceSettings,
     SpecSelector,
 )
-from mkdocs_platform.models.api import slugify
+from mkdocs_platform.models.api import ApiModel, slugify
+from mkdocs_platform.models.changes import CHANGE_LEVELS, ChangeLevel
 from mkdocs_platform.models.scorecard import LEVELS, GateResult, Scorecard
-from mkdocs_platform.openapi import ReadingCache
+from mkdocs_platform.openapi import ReadingCache, read_spec
 from mkdocs_platform.portal import read_portal, score_portal
 from mkdocs_platform.scorecard.outputs import (
     REPORT_FORMATS,
@@ -163,6 +170,29 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         type=Path,
         help="a waiver file: findings it accepts count as passing and are reported as waived",
+    )
+    changes = commands.add_parser(
+        "changes",
+        help="list what changed between two versions of a spec, breaking changes first",
+        description=(
+            "Compare two versions of an OpenAPI spec (2.0, 3.0 or 3.1, in any mix) and list "
+            "what changed for clients: errors break them, warnings may, info breaks nobody. "
+            "Exit 1 when a change at or above --fail-on is found, 0 otherwise, 2 on an error."
+        ),
+    )
+    changes.add_argument("old", metavar="OLD", type=Path, help="the older spec file")
+    changes.add_argument("new", metavar="NEW", type=Path, help="the newer spec file")
+    changes.add_argument(
+        "--format",
+        choices=CHANGE_FORMATS,
+        default="text",
+        help="text, json, or markdown (a pull-request comment); default: text",
+    )
+    changes.add_argument(
+        "--fail-on",
+        choices=CHANGE_LEVELS[:2],
+        default="error",
+        help="exit 1 when a change at or above this level is found; default: error",
     )
     return parser
 
@@ -406,6 +436,47 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     return EXIT_PASSED
 
 
+CHANGES_MAX_SIZE = PortalSettings.max_spec_size
+"""The largest spec file `changes` reads: the build's default limit."""
+
+
+def load_model(path: Path) -> ApiModel:
+    """The normalized model of the spec file at `path`.
+
+    Raises:
+        UsageError: the file is missing, does not parse (the message gives its line), is not
+            an OpenAPI document, or cannot be read into the model.
+    """
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    resolved = path.resolve()
+    reading = read_spec(resolved, resolved.parent, CHANGES_MAX_SIZE, (), None, None, "fast")
+    if reading is None:
+        raise UsageError(f"{path}: not an OpenAPI document (no top-level 'openapi' or 'swagger')")
+    if reading.model is None:
+        failure = next((f for f in reading.findings if f.rule == "oas-parse"), None)
+        if failure is None:
+            raise UsageError(f"{path}: the spec cannot be loaded")
+        line = f":{failure.line}" if failure.line else ""
+        raise UsageError(f"{path}{line}: {failure.message}")
+    return reading.model
+
+
+def run_changes(args: argparse.Namespace, stdout: TextIO) -> int:
+    """Compare the two spec files and report; returns the exit status.
+
+    Raises:
+        UsageError: a file cannot be read as an OpenAPI document.
+    """
+    old, new = load_model(args.old), load_model(args.new)
+    comparison = compare_versions("build", str(args.old), str(args.new), old, new)
+    stdout.write(format_comparison(comparison, args.format))
+    threshold: ChangeLevel = args.fail_on
+    failing = CHANGE_LEVELS[: CHANGE_LEVELS.index(threshold) + 1]
+    found = any(comparison.count(level) for level in failing)
+    return EXIT_GATE_FAILED if found else EXIT_PASSED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
@@ -414,6 +485,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 after --help
         return exc.code if isinstance(exc.code, int) else EXIT_ERROR
     try:
+        if args.command == "changes":
+            return run_changes(args, sys.stdout)
         return run_check(args, sys.stdout, sys.stderr)
     except (PlatformError, SourceError, OSError) as exc:
         message = "\n".join(map(terminal_line, str(exc).splitlines()))
