@@ -17,6 +17,7 @@ from mkdocs.utils.templates import TemplateContext
 from mkdocs_platform.cache import stage_store
 from mkdocs_platform.config import PLUGIN_OPTION, PlatformConfig, to_settings
 from mkdocs_platform.errors import PortalError
+from mkdocs_platform.history.timeline import record_build
 from mkdocs_platform.mkdocs_adapter import (
     PortalNavigation,
     SearchView,
@@ -59,7 +60,9 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
         if not self.config.enabled:
             return None
         self.navigation = PortalNavigation(self.config.nav_max_apis)
-        settings = to_settings(self.config, config.config_file_path)
+        settings = to_settings(
+            self.config, config.config_file_path, writes_history=self.command != "serve"
+        )
         self.readings.store = stage_store(settings.stages_dir)
         try:
             portal = build_portal(settings, self.readings if settings.cache else None)
@@ -129,6 +132,7 @@ class PlatformPlugin(BasePlugin[PlatformConfig]):
         if self.portal is None:
             return
         write_reports(self.portal, Path(config.site_dir))
+        record_build(self.portal)
         print_portal_annotations(self.portal)
         gate = self.portal.gate
         if gate is not None and gate.failed:

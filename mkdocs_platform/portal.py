@@ -20,6 +20,7 @@ from mkdocs_platform.discovery.specs import (
     walk_files,
 )
 from mkdocs_platform.errors import PortalError
+from mkdocs_platform.history.timeline import attach_history
 from mkdocs_platform.models import (
     ApiEntry,
     CatalogEntity,
@@ -463,7 +464,9 @@ def build_portal(settings: PortalSettings, cache: ReadingCache | None = None) ->
         SourceError: when a source cannot be made available (it names the source and why).
     """
     portal = read_portal(settings, cache)
-    score_portal(portal, store=cache.store if cache is not None else None)
+    store = cache.store if cache is not None else None
+    attach_history(portal, store)
+    score_portal(portal, store=store)
     log_portal(portal)
     return portal
 

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from mkdocs_platform.models.api import ApiModel
 from mkdocs_platform.models.changes import ApiChanges
@@ -244,6 +244,8 @@ class ApiEntry:
     """What changed between its releases, and since the previous build."""
     history: list[ApiRecord] = field(default_factory=list, repr=False, compare=False)
     """What earlier builds recorded of it, oldest first."""
+    sdk_surfaces: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """Package -> its SDK's API as JSON-able data, kept in the history for the next build."""
     spec_changed_at: datetime | None = field(default=None, repr=False, compare=False)
     """When its spec last changed, as far as the history knows; None when it does not."""
 
