@@ -411,16 +411,22 @@ def _attach_sdks(sources: list[Source], results: list[_SourceResult], apis: list
             api.findings.extend(api.sdk_links.findings)
 
 
-def read_portal(settings: PortalSettings, cache: ReadingCache | None = None) -> Portal:
+def read_portal(
+    settings: PortalSettings,
+    cache: ReadingCache | None = None,
+    sources: list[Source] | None = None,
+) -> Portal:
     """Every API of every source, read, related and checked for consistency; not yet scored.
 
-    `cache` keeps readings of unchanged files between builds (`mkdocs serve`).
+    `cache` keeps readings of unchanged files between builds (`mkdocs serve`). `sources` are
+    the checkouts to read, when not the ones the settings name (a past release's tree).
 
     Raises:
         PortalError: on a mistake in the configuration (a missing spec, clashing ids).
         SourceError: when a source cannot be made available (it names the source and why).
     """
-    sources = resolve_sources(settings)
+    if sources is None:
+        sources = resolve_sources(settings)
     results = _read_sources(sources, settings, cache)
     _drop_duplicate_entities(results)
     apis = sorted((api for result in results for api in result.apis), key=lambda e: e.id)

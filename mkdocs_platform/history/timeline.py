@@ -90,7 +90,7 @@ def _when(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _has_git_history(source: Source) -> bool:
+def has_git_history(source: Source) -> bool:
     """Whether the source's releases can be listed: a git source, or a local git checkout."""
     return bool(source.settings.git) or (source.root / ".git").exists()
 
@@ -101,7 +101,7 @@ def _source_releases(run: _Run, source: Source) -> tuple[list[_Release], str]:
         return run.releases[source.name]
     settings = run.portal.settings
     result: tuple[list[_Release], str] = ([], "")
-    if _has_git_history(source):
+    if has_git_history(source):
         try:
             found = list_releases(source, settings.cache_dir, settings.offline)
         except GitError as exc:
@@ -265,7 +265,14 @@ def _build_comparisons(
     pairs = pairs[-MAX_BUILD_COMPARISONS:]
     comparisons = []
     for (old_record, old_hash, old_time), (new_record, new_hash, new_time) in pairs:
-        old = _Version(_when(old_time), _stored_model(run, old_hash), old_time, key=old_hash)
+        if old_record is not None and old_record.release and new_record is not None:
+            # Two releases scored by `history backfill`: the release comparisons show them.
+            if new_record.release:
+                continue
+        old_label = old_record.release if old_record is not None and old_record.release else ""
+        old = _Version(
+            old_label or _when(old_time), _stored_model(run, old_hash), old_time, key=old_hash
+        )
         if new_record is None:
             new = _Version(THIS_BUILD, api.model, new_time, api.source.commit, key=new_hash)
         else:
