@@ -265,13 +265,12 @@ def _build_comparisons(
     pairs = pairs[-MAX_BUILD_COMPARISONS:]
     comparisons = []
     for (old_record, old_hash, old_time), (new_record, new_hash, new_time) in pairs:
-        if old_record is not None and old_record.release and new_record is not None:
+        old_release = old_record.release if old_record is not None else ""
+        if old_release and new_record is not None and new_record.release:
             # Two releases scored by `history backfill`: the release comparisons show them.
-            if new_record.release:
-                continue
-        old_label = old_record.release if old_record is not None and old_record.release else ""
+            continue
         old = _Version(
-            old_label or _when(old_time), _stored_model(run, old_hash), old_time, key=old_hash
+            old_release or _when(old_time), _stored_model(run, old_hash), old_time, key=old_hash
         )
         if new_record is None:
             new = _Version(THIS_BUILD, api.model, new_time, api.source.commit, key=new_hash)
