@@ -3,7 +3,8 @@ between its releases, and, once the site is written, this build's records."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import pairwise
@@ -55,10 +56,11 @@ _STAGE = "changes"
 
 @dataclass
 class _Version:
-    """One version of an API: its name, its model once read, and where it comes from."""
+    """One version of an API: its name, how to read its model, and where it comes from."""
 
     label: str
-    model: ApiModel | None
+    read: Callable[[], ApiModel | None]
+    """Reads its model; only called when the comparison is not in the cache."""
     at: datetime | None = None
     commit: str | None = None
     key: str = ""
@@ -120,6 +122,10 @@ def _source_releases(run: _Run, source: Source) -> tuple[list[_Release], str]:
     return result
 
 
+def _model_of(api: ApiEntry) -> ApiModel | None:
+    return api.model
+
+
 def _stored_model(run: _Run, digest: str) -> ApiModel | None:
     """The model of the spec the history keeps under `digest`, read once per run."""
     if digest not in run.stored_models:
@@ -144,28 +150,35 @@ def _release_model(run: _Run, api: ApiEntry, release: _Release) -> ApiModel | No
 
 
 def _compare(
-    run: _Run, kind: ComparisonKind, old: _Version, new: _Version, sdk_changes: Sequence[Change]
+    run: _Run,
+    kind: ComparisonKind,
+    old: _Version,
+    new: _Version,
+    sdk_changes: Callable[[], Sequence[Change]],
 ) -> Comparison | None:
-    """The comparison of two versions, from the cache when the same pair was compared before."""
-    if old.model is None or new.model is None:
-        return None
+    """The comparison of two versions, from the cache when the same pair was compared before;
+    None when either cannot be read."""
+    cached = run.store is not None and bool(old.key) and bool(new.key)
     key = content_key(_STAGE, kind, old.key, new.key, old.label, new.label, old.at, new.at)
-    if run.store is not None and old.key and new.key:
+    if run.store is not None and cached:
         kept = run.store.get(_STAGE, key)
         if isinstance(kept, Comparison):
             return kept
+    old_model, new_model = old.read(), new.read()
+    if old_model is None or new_model is None:
+        return None
     comparison = compare_versions(
         kind,
         old.label,
         new.label,
-        old.model,
-        new.model,
+        old_model,
+        new_model,
         at=new.at,
         old_commit=old.commit,
         new_commit=new.commit,
-        sdk_changes=tuple(sdk_changes),
+        sdk_changes=tuple(sdk_changes()),
     )
-    if run.store is not None and old.key and new.key:
+    if run.store is not None and cached:
         run.store.put(_STAGE, key, comparison)
     return comparison
 
@@ -211,20 +224,20 @@ def _release_comparisons(run: _Run, api: ApiEntry, notes: list[str]) -> list[Com
     for release in releases:
         if release.problem:
             notes.append(release.problem)
-        model = _release_model(run, api, release)
+        if release.tree is None or not (release.tree / api.spec_path).is_file():
+            # The API did not exist yet at this release (or its tree could not be had).
+            previous = None
+            continue
         version = _Version(
             label=release.release.tag,
-            model=model,
+            read=functools.partial(_release_model, run, api, release),
             at=release.release.time,
             commit=release.release.commit,
             key=f"{release.release.commit}:{api.spec_path}",
         )
-        if model is None:
-            previous = None
-            continue
         if previous is not None:
             old_release, old_version = previous
-            sdk_changes = _release_sdk_changes(api, old_release, release, notes)
+            sdk_changes = functools.partial(_release_sdk_changes, api, old_release, release, notes)
             comparison = _compare(run, "release", old_version, version, sdk_changes)
             if comparison is not None:
                 comparisons.append(comparison)
@@ -270,20 +283,31 @@ def _build_comparisons(
             # Two releases scored by `history backfill`: the release comparisons show them.
             continue
         old = _Version(
-            old_release or _when(old_time), _stored_model(run, old_hash), old_time, key=old_hash
+            old_release or _when(old_time),
+            functools.partial(_stored_model, run, old_hash),
+            old_time,
+            key=old_hash,
         )
         if new_record is None:
-            new = _Version(THIS_BUILD, api.model, new_time, api.source.commit, key=new_hash)
+            new = _Version(
+                THIS_BUILD, functools.partial(_model_of, api), new_time, api.source.commit
+            )
+            new.key = new_hash
         else:
-            new = _Version(_when(new_time), _stored_model(run, new_hash), new_time, key=new_hash)
+            new = _Version(
+                _when(new_time),
+                functools.partial(_stored_model, run, new_hash),
+                new_time,
+                key=new_hash,
+            )
         if old_record is not None:
             old.commit = old_record.commit
         if new_record is not None:
             new.commit = new_record.commit
-        sdk_changes = (
-            _build_sdk_changes(run, api, old_record, notes)
+        sdk_changes: Callable[[], Sequence[Change]] = (
+            functools.partial(_build_sdk_changes, run, api, old_record, notes)
             if new_record is None and old_record is not None
-            else []
+            else tuple
         )
         comparison = _compare(run, "build", old, new, sdk_changes)
         if comparison is not None:
@@ -377,5 +401,7 @@ def record_build(portal: Portal) -> None:
     except HistoryError as exc:
         log.warning("%s; this build is not recorded in the history", exc)
         return
+    # The same files were findings of this build already (on the catalog page): a corrupt or
+    # newer file must not fail a strict build, whose site is complete.
     for problem in problems:
-        log.warning("%s: %s", problem.location(), problem.message)
+        log.info("%s: %s", problem.location(), problem.message)
