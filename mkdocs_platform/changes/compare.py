@@ -136,7 +136,7 @@ def _json_key(value: Any) -> str:
     """A hashable, type-exact key of a JSON value (`1` and `true` differ)."""
     try:
         return json.dumps(value, sort_keys=True, default=str)
-    except ValueError:
+    except (ValueError, RecursionError):
         return repr(value)
 
 
@@ -708,9 +708,6 @@ class _OperationPair:
     def label(self) -> str:
         return self.new.label
 
-    def side(self, api: ApiModel, pointer: Tokens) -> _Side:
-        return _Side(api, pointer)
-
     def compare(self) -> None:
         if self.new.deprecated and not self.old.deprecated:
             self.out.add(
@@ -980,7 +977,7 @@ class _OperationPair:
                     new_side,
                 )
             else:
-                names = sorted({k[1] for n in new_sets for k in n})
+                names = sorted({name for r in new_alternatives for name in r})
                 self.out.add(
                     "security-scheme-replaced",
                     self.label,
@@ -1012,8 +1009,9 @@ def _security_pointer(api: ApiModel, operation: Operation) -> Tokens:
     return api.security_pointer or operation.pointer
 
 
-_SchemeKey = tuple[str, str]
-"""(what a scheme asks for, its name): two schemes asking for the same thing match."""
+_Credentials = dict[str, set[str]]
+"""What a security requirement asks for: each scheme, read as what it asks for (so that a
+scheme renamed is the same), with its scopes."""
 
 
 def _scheme_identity(scheme: SecurityScheme | None, key: str) -> str:
@@ -1028,21 +1026,16 @@ def _scheme_identity(scheme: SecurityScheme | None, key: str) -> str:
     return scheme.type
 
 
-def _requirement(api: ApiModel, requirement: SecurityRequirement) -> dict[_SchemeKey, set[str]]:
-    return {
-        (_scheme_identity(api.scheme(key), key), key): set(scopes)
-        for key, scopes in requirement.items()
-    }
+def _requirement(api: ApiModel, requirement: SecurityRequirement) -> _Credentials:
+    credentials: _Credentials = {}
+    for key, scopes in requirement.items():
+        credentials.setdefault(_scheme_identity(api.scheme(key), key), set()).update(scopes)
+    return credentials
 
 
-def _satisfies(old: dict[_SchemeKey, set[str]], new: dict[_SchemeKey, set[str]]) -> bool:
+def _satisfies(old: _Credentials, new: _Credentials) -> bool:
     """Whether a client holding `old`'s credentials meets the requirement `new`."""
-    held: dict[str, set[str]] = {}
-    for (identity, _), scopes in old.items():
-        held.setdefault(identity, set()).update(scopes)
-    return all(
-        identity in held and scopes <= held[identity] for (identity, _), scopes in new.items()
-    )
+    return all(identity in old and scopes <= old[identity] for identity, scopes in new.items())
 
 
 # -- whole APIs ---------------------------------------------------------------------------
