@@ -428,3 +428,25 @@ def test_real_spec_against_itself_and_edited() -> None:
         ("operation-removed-without-deprecation", "error", "GET /grants"),
         ("request-body-became-required", "error", "POST /transfers"),
     }
+
+
+def test_text_format_shows_control_characters_from_the_spec_escaped() -> None:
+    old = model(
+        {
+            "paths": {
+                "/pets": {
+                    "get": {
+                        "parameters": [
+                            {"name": "a\x1b[31m\nb", "in": "query", "schema": {"type": "string"}}
+                        ],
+                        "responses": {"200": {"description": "ok"}},
+                    }
+                }
+            }
+        }
+    )
+    new = model({"paths": {"/pets": {"get": {"responses": {"200": {"description": "ok"}}}}}})
+    text = format_text(compare_versions("build", "a", "b", old, new))
+    assert "\x1b" not in text
+    assert "'a\\x1b[31m\\x0ab' was removed" in text
+    assert len(text.splitlines()) == 3
