@@ -23,6 +23,7 @@ from mkdocs_platform.changes.semver import is_release_tag, major_step, parse_sem
 from mkdocs_platform.models.api import ApiModel
 from mkdocs_platform.models.changes import CHANGE_LEVELS, Change
 from mkdocs_platform.models.pointers import from_pointer
+from mkdocs_platform.openapi import read_spec
 from mkdocs_platform.openapi.document import is_missing, resolve_tokens
 from mkdocs_platform.openapi.normalize import normalize
 
@@ -369,3 +370,83 @@ def test_is_release_tag() -> None:
 def test_release_order() -> None:
     tags = ["v1.10.0", "v1.2.0", "zeta", "v1.2.0-rc.1", "v0.9.0", "alpha"]
     assert release_order(tags) == ["v0.9.0", "v1.2.0-rc.1", "v1.2.0", "v1.10.0", "alpha", "zeta"]
+
+
+# -- real specs --------------------------------------------------------------------------------
+
+
+def real_model(name: str) -> ApiModel:
+    path = FIXTURES / name
+    reading = read_spec(path, path.parent, 64 * 1024 * 1024, (), None, None, "fast")
+    assert reading is not None
+    assert reading.model is not None
+    return reading.model
+
+
+def test_real_spec_against_its_next_major_version() -> None:
+    old, new = real_model("adyen-transfer-v3.json"), real_model("adyen-transfer-v4.json")
+    comparison = compare_versions("release", "v3", "v4", old, new)
+    counts = {(c.id, c.operation) for c in comparison.changes}
+    # Version 4 moved a transaction's flat ids into objects, and dropped three transfer fields.
+    assert counts == {
+        ("response-property-removed", "GET /transactions"),
+        ("response-property-removed", "GET /transactions/{id}"),
+        ("response-property-removed", "POST /transfers"),
+        ("response-property-added", "GET /transactions"),
+        ("response-property-added", "GET /transactions/{id}"),
+        ("response-property-added", "POST /transfers"),
+    }
+    assert [comparison.count(level) for level in CHANGE_LEVELS] == [32, 0, 8]
+    removed = next(
+        c
+        for c in comparison.changes
+        if c.operation == "GET /transactions/{id}" and "'accountHolderId'" in c.message
+    )
+    assert removed.old_pointer == "#/components/schemas/Transaction/properties/accountHolderId"
+    assert points_at(old, removed.old_pointer)["type"] == "string"
+    listed = next(
+        c
+        for c in comparison.changes
+        if c.operation == "GET /transactions" and "accountHolderId" in c.message
+    )
+    assert "property 'data[].accountHolderId'" in listed.message
+    # `info.version` says 3 then 4: not semver, so whether the step is major is unknown.
+    assert comparison.major is None
+
+
+def test_real_spec_against_itself_and_edited() -> None:
+    spec = real_model("adyen-transfer-v4.json")
+    assert compare_models(spec, real_model("adyen-transfer-v4.json")) == ()
+    edited = real_model("adyen-transfer-v4.json")
+    operation = next(op for op in edited.operations if op.label == "POST /transfers")
+    assert operation.request_body is not None
+    assert not operation.request_body.required
+    operation.request_body.required = True
+    edited.operations = [op for op in edited.operations if op.label != "GET /grants"]
+    changes = {(c.id, c.level, c.operation) for c in compare_models(spec, edited)}
+    assert changes == {
+        ("operation-removed-without-deprecation", "error", "GET /grants"),
+        ("request-body-became-required", "error", "POST /transfers"),
+    }
+
+
+def test_text_format_shows_control_characters_from_the_spec_escaped() -> None:
+    old = model(
+        {
+            "paths": {
+                "/pets": {
+                    "get": {
+                        "parameters": [
+                            {"name": "a\x1b[31m\nb", "in": "query", "schema": {"type": "string"}}
+                        ],
+                        "responses": {"200": {"description": "ok"}},
+                    }
+                }
+            }
+        }
+    )
+    new = model({"paths": {"/pets": {"get": {"responses": {"200": {"description": "ok"}}}}}})
+    text = format_text(compare_versions("build", "a", "b", old, new))
+    assert "\x1b" not in text
+    assert "'a\\x1b[31m\\x0ab' was removed" in text
+    assert len(text.splitlines()) == 3

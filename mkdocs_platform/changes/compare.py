@@ -136,7 +136,7 @@ def _json_key(value: Any) -> str:
     """A hashable, type-exact key of a JSON value (`1` and `true` differ)."""
     try:
         return json.dumps(value, sort_keys=True, default=str)
-    except ValueError:
+    except (ValueError, RecursionError):
         return repr(value)
 
 
@@ -163,9 +163,12 @@ class _Side:
 
 @dataclass
 class _Collector:
-    """The changes found, and what was already compared (cyclic `$ref`s)."""
+    """The changes found, and the schema pairs known to hold none."""
 
     changes: list[Change] = field(default_factory=list)
+    unchanged: set[tuple[int, int, bool]] = field(default_factory=set)
+    """(old schema, new schema, read as a request) pairs whose comparison, nested schemas
+    included, found nothing: a schema shared by many operations is walked once."""
 
     def add(
         self,
@@ -213,23 +216,27 @@ class _Place:
 # -- schemas ------------------------------------------------------------------------------
 
 
+_EMPTY: dict[str, Any] = {}
+"""The schema that says nothing, never changed: one object, so that its identity is stable."""
+
+
 def _follow(side: _Side, schema: Any) -> tuple[Any, _Side]:
     """`schema` with its `$ref`s followed, and the side pointing where the target is written."""
     hops = 0
     while isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and hops < MAX_DEPTH:
         ref = schema["$ref"]
         if not ref.startswith("#"):
-            return {}, side
+            return _EMPTY, side
         tokens = tuple(from_pointer(ref))
         target = resolve_tokens(side.api.document, tokens)
         if is_missing(target):
-            return {}, side
+            return _EMPTY, side
         # A named target is written in the document: places inside it can be named.
         schema, side = target, _Side(side.api, tokens)
         hops += 1
     if schema is True or not isinstance(schema, dict):
         # `true` admits anything, as `{}` does; other odd values are read as saying nothing.
-        return {}, side
+        return _EMPTY, side
     return schema, side
 
 
@@ -348,6 +355,9 @@ class _SchemaComparer:
         self.out = out
         self.request = request
         self.budget = MAX_COMPARISONS
+        self.compared: set[tuple[int, int]] = set()
+        """Pairs of schemas already compared: a schema shared by several places (or by
+        itself, through a cyclic `$ref`) is reported at the first place met."""
 
     def compare(
         self,
@@ -357,34 +367,41 @@ class _SchemaComparer:
         new_side: _Side,
         place: _Place,
         depth: int = 0,
-        ancestors: frozenset[tuple[int, int]] = frozenset(),
-    ) -> None:
+    ) -> bool:
+        """Report how `new` differs from `old` at `place`; whether they are known to be the
+        same (False when a part was not looked at)."""
+        pair = (id(_follow(old_side, old)[0]), id(_follow(new_side, new)[0]))
+        known = (*pair, self.request)
+        if known in self.out.unchanged:
+            return True
+        if pair in self.compared:
+            return False
         self.budget -= 1
         if depth > MAX_DEPTH or self.budget < 0:
-            return
+            return False
+        self.compared.add(pair)
+        found_before = len(self.out.changes)
         before = _flatten(old, old_side)
         after = _flatten(new, new_side)
-        # A pair of schemas met again inside itself is a cyclic `$ref`: compared once.
-        pair = (id(_follow(old_side, old)[0]), id(_follow(new_side, new)[0]))
-        if pair in ancestors:
-            return
-        ancestors = ancestors | {pair}
         if self.request:
             self._request_value(before, after, place)
         else:
             self._response_value(before, after, place)
-        self._properties(before, after, place, depth, ancestors)
+        same = self._properties(before, after, place, depth)
         old_items, new_items = before.schema.get("items"), after.schema.get("items")
         if isinstance(old_items, (dict, bool)) and isinstance(new_items, (dict, bool)):
-            self.compare(
+            same &= self.compare(
                 old_items,
                 before.side.at("items"),
                 new_items,
                 after.side.at("items"),
                 place.items(),
                 depth + 1,
-                ancestors,
             )
+        if same and len(self.out.changes) == found_before:
+            self.out.unchanged.add(known)
+            return True
+        return False
 
     # -- one value ---------------------------------------------------------------------
 
@@ -557,8 +574,9 @@ class _SchemaComparer:
         after: _Flat,
         place: _Place,
         depth: int,
-        ancestors: frozenset[tuple[int, int]],
-    ) -> None:
+    ) -> bool:
+        """Compare the properties; whether their schemas are known to be the same."""
+        same = True
         hidden = "readOnly" if self.request else "writeOnly"
         old_props = {
             n: v for n, v in before.properties.items() if not _flag(before.side, v[0], hidden)
@@ -574,7 +592,7 @@ class _SchemaComparer:
                 self._add_at(
                     kind,
                     place,
-                    f"{place.describe()} no longer has the property '{child.path}'",
+                    f"{place.root} no longer has the property '{child.path}'",
                     old_side,
                     after.side,
                 )
@@ -597,7 +615,7 @@ class _SchemaComparer:
                     old_side,
                     new_side,
                 )
-            self.compare(old_schema, old_side, new_schema, new_side, child, depth + 1, ancestors)
+            same &= self.compare(old_schema, old_side, new_schema, new_side, child, depth + 1)
         for name, (_, new_side) in new_props.items():
             if name in old_props:
                 continue
@@ -609,6 +627,7 @@ class _SchemaComparer:
             else:
                 kind, sentence = "response-property-added", "is new"
             self._add_at(kind, place, f"{child.describe()} {sentence}", before.side, new_side)
+        return same
 
     def _add(self, kind: str, place: _Place, sentence: str, before: _Flat, after: _Flat) -> None:
         self._add_at(kind, place, sentence, before.side, after.side)
@@ -688,9 +707,6 @@ class _OperationPair:
     @property
     def label(self) -> str:
         return self.new.label
-
-    def side(self, api: ApiModel, pointer: Tokens) -> _Side:
-        return _Side(api, pointer)
 
     def compare(self) -> None:
         if self.new.deprecated and not self.old.deprecated:
@@ -961,7 +977,7 @@ class _OperationPair:
                     new_side,
                 )
             else:
-                names = sorted({k[1] for n in new_sets for k in n})
+                names = sorted({name for r in new_alternatives for name in r})
                 self.out.add(
                     "security-scheme-replaced",
                     self.label,
@@ -993,8 +1009,9 @@ def _security_pointer(api: ApiModel, operation: Operation) -> Tokens:
     return api.security_pointer or operation.pointer
 
 
-_SchemeKey = tuple[str, str]
-"""(what a scheme asks for, its name): two schemes asking for the same thing match."""
+_Credentials = dict[str, set[str]]
+"""What a security requirement asks for: each scheme, read as what it asks for (so that a
+scheme renamed is the same), with its scopes."""
 
 
 def _scheme_identity(scheme: SecurityScheme | None, key: str) -> str:
@@ -1009,21 +1026,16 @@ def _scheme_identity(scheme: SecurityScheme | None, key: str) -> str:
     return scheme.type
 
 
-def _requirement(api: ApiModel, requirement: SecurityRequirement) -> dict[_SchemeKey, set[str]]:
-    return {
-        (_scheme_identity(api.scheme(key), key), key): set(scopes)
-        for key, scopes in requirement.items()
-    }
+def _requirement(api: ApiModel, requirement: SecurityRequirement) -> _Credentials:
+    credentials: _Credentials = {}
+    for key, scopes in requirement.items():
+        credentials.setdefault(_scheme_identity(api.scheme(key), key), set()).update(scopes)
+    return credentials
 
 
-def _satisfies(old: dict[_SchemeKey, set[str]], new: dict[_SchemeKey, set[str]]) -> bool:
+def _satisfies(old: _Credentials, new: _Credentials) -> bool:
     """Whether a client holding `old`'s credentials meets the requirement `new`."""
-    held: dict[str, set[str]] = {}
-    for (identity, _), scopes in old.items():
-        held.setdefault(identity, set()).update(scopes)
-    return all(
-        identity in held and scopes <= held[identity] for (identity, _), scopes in new.items()
-    )
+    return all(identity in old and scopes <= old[identity] for identity, scopes in new.items())
 
 
 # -- whole APIs ---------------------------------------------------------------------------
