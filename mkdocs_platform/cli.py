@@ -1,4 +1,5 @@
-"""`mkdocs-platform check`: the portal's scorecards, without a site.
+"""`mkdocs-platform check`: the portal's scorecards, without a site; `changes OLD NEW`: what
+changed between two versions of a spec; `history backfill`: past releases into the history.
 
 The build's pipeline (`portal.read_portal`, `portal.score_portal`, `scorecard.outputs`) runs on
 the sources of a `mkdocs.yml` (`--config`, validated by the plugin's own config classes) or on
@@ -36,6 +37,7 @@ from mkdocs_platform.config import WholeNumber, read_config_file
 from mkdocs_platform.discovery.ids import RESERVED_IDS
 from mkdocs_platform.discovery.specs import CONVENTIONAL_NAME
 from mkdocs_platform.errors import PlatformError, UsageError
+from mkdocs_platform.history.backfill import backfill_history
 from mkdocs_platform.models import (
     SEVERITY_ORDER,
     Portal,
@@ -193,6 +195,29 @@ def build_parser() -> argparse.ArgumentParser:
         choices=CHANGE_LEVELS[:2],
         default="error",
         help="exit 1 when a change at or above this level is found; default: error",
+    )
+    history = commands.add_parser(
+        "history",
+        help="work on the portal's score history",
+        description="Work on the history folder set by the plugin's `history: {path: ...}`.",
+    )
+    actions = history.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    backfill = actions.add_parser(
+        "backfill",
+        help="score each release tag of every git source into the history",
+        description=(
+            "Score each release tag of every git source (its `releases` pattern, default: "
+            "semver tags) as a past build at the time of its commit, so that a new portal "
+            "starts with a trend. A release scored before is scored again and replaced."
+        ),
+    )
+    backfill.add_argument(
+        "--config",
+        required=True,
+        metavar="MKDOCS_YML",
+        type=Path,
+        help="the mkdocs.yml whose platform plugin names the sources and the history folder",
     )
     return parser
 
@@ -477,6 +502,26 @@ def run_changes(args: argparse.Namespace, stdout: TextIO) -> int:
     return EXIT_GATE_FAILED if found else EXIT_PASSED
 
 
+def run_backfill(args: argparse.Namespace, stdout: TextIO) -> int:
+    """`history backfill`: one line per source, what it scored or why it scored nothing."""
+    settings = read_config_file(args.config)
+    result = backfill_history(settings, stage_store(settings.stages_dir))
+    lines = []
+    for done in result.sources:
+        if done.releases:
+            lines.append(
+                f"{done.source}: {len(done.releases)} releases scored ({done.releases[0]} to "
+                f"{done.releases[-1]}), {done.records} records"
+            )
+        else:
+            lines.append(f"{done.source}: no release scored")
+        lines.extend(f"  {note}" for note in done.notes)
+    lines.extend(f"{f.location()}: {f.message}" for f in result.findings)
+    lines.append(f"history: {settings.history.path}")
+    stdout.write("".join(terminal_line(line) + "\n" for line in lines))
+    return EXIT_PASSED
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     parser = build_parser()
@@ -487,6 +532,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "changes":
             return run_changes(args, sys.stdout)
+        if args.command == "history":
+            return run_backfill(args, sys.stdout)
         return run_check(args, sys.stdout, sys.stderr)
     except (PlatformError, SourceError, OSError) as exc:
         message = "\n".join(map(terminal_line, str(exc).splitlines()))

@@ -674,15 +674,12 @@ def _parameter_schema(parameter: Parameter) -> tuple[Any, Tokens]:
     return media.schema, media.schema_pointer
 
 
-def _serialization(api: ApiModel, parameter: Parameter) -> tuple[str, bool]:
+def _serialization(parameter: Parameter) -> tuple[str, bool]:
     """How a parameter's array or object is written, read in one vocabulary: 2.0's `csv` and
     3.x's `form`/`simple` without explode are both comma-separated."""
     style, explode = parameter.style, parameter.explode
     if not style:
-        if api.spec_version.startswith("2"):
-            style, explode = "form", False
-        else:
-            style = "form" if parameter.location in ("query", "cookie") else "simple"
+        style = "form" if parameter.location in ("query", "cookie") else "simple"
     if explode is None:
         explode = style == "form"
     if style in ("form", "simple") and not explode:
@@ -791,8 +788,8 @@ class _OperationPair:
             after = _flatten(new_schema, _Side(self.new_api, new_at))
             structured = {"array", "object"}
             if (_types(before) | _types(after)) & structured and _serialization(
-                self.old_api, old
-            ) != _serialization(self.new_api, new):
+                old
+            ) != _serialization(new):
                 self.out.add(
                     "request-parameter-style-changed",
                     self.label,

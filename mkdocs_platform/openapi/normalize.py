@@ -289,7 +289,11 @@ class _Normalizer:
             return None
         if self.v2:
             schema = {k: raw[k] for k in _V2_SCHEMA_FIELDS if k in raw}
-            style, explode = _V2_COLLECTION_STYLE.get(_str(raw.get("collectionFormat")), ("", None))
+            # An array's values are comma-separated unless `collectionFormat` says otherwise.
+            collection = _str(raw.get("collectionFormat")) or (
+                "csv" if raw.get("type") == "array" else ""
+            )
+            style, explode = _V2_COLLECTION_STYLE.get(collection, ("", None))
             examples = self.examples(raw, at)
             if "x-example" in raw:
                 examples.append(

@@ -10,8 +10,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from mkdocs_platform.changes.formats import comparison_json
 from mkdocs_platform.models import Finding
-from mkdocs_platform.models.changes import CHANGE_LEVELS, Change, Comparison
 from mkdocs_platform.models.scorecard import CheckScore, Portfolio, Scorecard, WaivedFinding
 from mkdocs_platform.scorecard.portfolio import build_portfolio
 from mkdocs_platform.scorecard.score import SCORING_VERSION
@@ -74,38 +74,6 @@ def _check_json(check: CheckScore) -> dict[str, Any]:
         "ratio": round(float(ratio), 4) if ratio is not None else None,
         "meets_threshold": check.meets_threshold,
         "points_available": check.points_available,
-    }
-
-
-def change_json(change: Change) -> dict[str, Any]:
-    """One change between two versions of an API."""
-    return {
-        "id": change.id,
-        "level": change.level,
-        "message": change.message,
-        "operation": change.operation or None,
-        "old_pointer": change.old_pointer or None,
-        "new_pointer": change.new_pointer or None,
-    }
-
-
-def comparison_json(comparison: Comparison) -> dict[str, Any]:
-    """The changes from one version of an API to the next, with their counts by level."""
-    return {
-        "kind": comparison.kind,
-        "from": comparison.old_label,
-        "to": comparison.new_label,
-        "old_version": comparison.old_version or None,
-        "new_version": comparison.new_version or None,
-        "at": comparison.at.isoformat() if comparison.at is not None else None,
-        "old_commit": comparison.old_commit,
-        "new_commit": comparison.new_commit,
-        "major_step": comparison.major,
-        "exempt": comparison.exempt or None,
-        "breaks_without_major": comparison.breaks_without_major,
-        "counts": {level: comparison.count(level) for level in CHANGE_LEVELS},
-        "changes": [change_json(c) for c in comparison.changes],
-        "sdk_changes": [change_json(c) for c in comparison.sdk_changes],
     }
 
 
