@@ -356,6 +356,10 @@ def test_major_step() -> None:
     assert major_step("0.9.0", "1.0.0") is True
     assert major_step("2.0.0", "1.0.0") is False
     assert major_step("1.0.0", "next") is None
+    # Many APIs give a bare major number as their version.
+    assert major_step("3", "4") is True
+    assert major_step("v3", "3.1") is False
+    assert not is_release_tag("3", None)
 
 
 def test_is_release_tag() -> None:
@@ -410,8 +414,9 @@ def test_real_spec_against_its_next_major_version() -> None:
         if c.operation == "GET /transactions" and "accountHolderId" in c.message
     )
     assert "property 'data[].accountHolderId'" in listed.message
-    # `info.version` says 3 then 4: not semver, so whether the step is major is unknown.
-    assert comparison.major is None
+    # `info.version` says 3 then 4: bare major numbers, so the step is a major one.
+    assert comparison.major is True
+    assert not comparison.breaks_without_major
 
 
 def test_real_spec_against_itself_and_edited() -> None:

@@ -46,10 +46,17 @@ def parse_semver(text: str) -> Semver | None:
     )
 
 
+def _api_version(text: str) -> Semver | None:
+    """An `info.version` as semver; a bare major number (`3`, `v4`) counts as `3.0.0`."""
+    bare = re.fullmatch(r"[vV]?(0|[1-9]\d{0,8})", text.strip())
+    return parse_semver(f"{bare.group(1)}.0.0") if bare else parse_semver(text)
+
+
 def major_step(old: str, new: str) -> bool | None:
     """Whether going from `old` to `new` is a major step: a higher major number, or below 1.0 a
-    higher minor one (semver's 0.x rule). None when either does not read as semver."""
-    before, after = parse_semver(old), parse_semver(new)
+    higher minor one (semver's 0.x rule). None when either does not read as semver (a bare
+    major number, as many APIs give, reads as one)."""
+    before, after = _api_version(old), _api_version(new)
     if before is None or after is None:
         return None
     if before.major == 0 and after.major == 0:
