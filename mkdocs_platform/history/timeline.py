@@ -335,6 +335,14 @@ def _keep_sdk_surface(api: ApiEntry, sdk: SdkModel, notes: list[str]) -> None:
         notes.append(f"{sdk.package} cannot be kept for the next build's comparison: {exc}")
 
 
+def _newest_first(comparisons: list[Comparison]) -> tuple[Comparison, ...]:
+    """Newest first by time; releases made at one time (tags of one moment) by release order,
+    which is the order they were compared in."""
+    order = {id(c): i for i, c in enumerate(comparisons)}
+    undated = datetime.min.replace(tzinfo=timezone.utc)
+    return tuple(sorted(comparisons, key=lambda c: (c.at or undated, order[id(c)]), reverse=True))
+
+
 def attach_history(portal: Portal, store: StageCache | None = None) -> None:
     """Give every API of the portal its history and its changes.
 
@@ -362,8 +370,7 @@ def attach_history(portal: Portal, store: StageCache | None = None) -> None:
                 comparisons.extend(_release_comparisons(run, api, notes))
         except PlatformError as exc:
             notes.append(str(exc))
-        comparisons.sort(key=lambda c: (c.at is not None, c.at), reverse=True)
-        api.changes = ApiChanges(tuple(comparisons), tuple(dict.fromkeys(notes)))
+        api.changes = ApiChanges(_newest_first(comparisons), tuple(dict.fromkeys(notes)))
         api.spec_changed_at = _spec_changed_at(api, current_hash, portal.built_at)
     portal.history.findings = run.findings
     portal.findings.extend(("history", finding) for finding in run.findings)
