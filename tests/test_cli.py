@@ -16,6 +16,7 @@ import yaml
 
 from mkdocs_platform.cli import main
 from mkdocs_platform.scorecard.report import load_schema
+from mkdocs_platform.scorecard.score import SCORING_VERSION
 
 from .conftest import minimal_spec, write_files
 
@@ -59,8 +60,9 @@ def test_passing_repository_exits_0_with_a_text_block(capsys, good_repo):
     assert "  score 100 (A), gold\n" in out
     assert "findings" not in out
     assert out.endswith(
-        "No scorecard gate is configured.\nmkdocs-platform 0.1.0, scoring version 1\n"
-    ) or ("scoring version 1\n" in out)
+        f"The scorecard gate passes for all 1 APIs.\n"
+        f"mkdocs-platform 0.1.0, scoring version {SCORING_VERSION}\n"
+    )
 
 
 def test_text_report_shows_control_characters_from_a_spec_as_escapes(capsys, tmp_path):
