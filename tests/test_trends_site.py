@@ -159,7 +159,7 @@ def test_overview_shows_the_score_sparkline_its_text_and_the_delta(portal: Porta
     now = next(api for api in portal.apis if api.id == "pets").scorecard.score  # type: ignore[union-attr]
     trend = _one(soup, ".mp-trend")
     assert trend["data-points"] == "3"
-    svg = _one(trend, "svg.mp-spark")
+    svg = _one(trend, "svg.mp-sparkline")
     assert svg["role"] == "img"
     assert svg["aria-label"]
     assert svg.find("title") is not None
@@ -192,7 +192,7 @@ def test_a_scoring_version_change_breaks_the_line_and_says_so(portal: Portal) ->
     ]
     soup = _render(portal, "scorecard", "pets")
     trend = _one(soup, ".mp-score-trend .mp-trend")
-    svg = _one(trend, "svg.mp-spark")
+    svg = _one(trend, "svg.mp-sparkline")
     assert len(svg.select("polyline")) == 2
     assert len(svg.select("circle")) == 4
     gap = _one(svg, "line.mp-spark-break")

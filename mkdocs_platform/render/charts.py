@@ -233,7 +233,7 @@ def sparkline(
     pad = 3.0
     positions = _positions(points, pad, pad, width - 2 * pad, height - 2 * pad)
     parts = [
-        _svg_open("mp-spark", width, height, title),
+        _svg_open("mp-sparkline", width, height, title),
         *_line_parts(points, positions, 0.0, float(height), 1.6, break_text=False),
         "</svg>",
     ]

@@ -70,11 +70,13 @@ class Delta:
 
     @property
     def shown(self) -> str:
-        """`+4`, `−3` (a minus sign, not a hyphen) or `=`."""
+        """`+4`, `−3` (a minus sign, not a hyphen), `+5 pts` for a share, or `=`."""
         if self.value == 0:
             return "="
         sign = "+" if self.value > 0 else "\u2212"
-        return f"{sign}{_number(abs(self.value), self.unit)}"
+        # A share moves by points: "+5%" would read as five per cent of the share.
+        unit = " pts" if self.unit == "%" else self.unit
+        return f"{sign}{_number(abs(self.value), unit)}"
 
     @property
     def words(self) -> str:
@@ -157,7 +159,7 @@ class Trend:
             text += f"; {BREAK_LABEL} at the build of {', '.join(changed)}"
         return text + "."
 
-    def sparkline(self, width: int = 96, height: int = 24) -> Markup:
+    def sparkline(self, width: int = 120, height: int = 28) -> Markup:
         return sparkline(self._series(), title=self.text, width=width, height=height)
 
     def chart(self) -> Markup:
