@@ -16,10 +16,12 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup, Tag
 
+from mkdocs_platform.cache import StageCache
 from mkdocs_platform.models import Portal, PortalSettings, SourceSettings
 from mkdocs_platform.models.changes import ApiChanges, Change, Comparison
 from mkdocs_platform.models.history import ApiRecord, History, HistorySettings, PortfolioRecord
 from mkdocs_platform.portal import build_portal
+from mkdocs_platform.render.search import searchable
 from mkdocs_platform.render.site import PagePlan, PortalRenderer
 from mkdocs_platform.scorecard.score import SCORING_VERSION
 
@@ -424,3 +426,40 @@ def test_a_real_build_has_a_changelog_for_every_api_linked_from_its_overview(
         assert _one(overview, "a.mp-changes-link")["href"] == "changes/"
         nav = site.soup(f"apis/{api_id}/index.html").select("nav a[href='changes/']")
         assert nav, "the changelog is in the API's nav section"
+
+
+def test_a_kept_page_is_rendered_again_when_the_history_grew(tmp_path: Path) -> None:
+    store = StageCache(tmp_path / "stages", tmp_path / "secret")
+
+    def overview(history: list[ApiRecord]) -> BeautifulSoup:
+        portal = _portal(tmp_path)
+        pets = next(api for api in portal.apis if api.id == "pets")
+        # The same spec every build: what the page cache keys API pages by.
+        pets.cache_key = "pets-spec"
+        pets.history = history
+        return _render_with(PortalRenderer(portal, store), "overview", "pets")
+
+    first = overview([_record("pets", 1, 10)])
+    assert len(first.select("svg.mp-sparkline circle")) == 2
+    again = overview([_record("pets", 1, 10), _record("pets", 2, 20)])
+    assert len(again.select("svg.mp-sparkline circle")) == 3
+
+
+def _render_with(renderer: PortalRenderer, kind: str, api_id: str | None) -> BeautifulSoup:
+    plan = next(p for p in renderer.plan().pages if p.kind == kind and p.api_id == api_id)
+    return _soup(renderer, plan)
+
+
+def test_changelog_is_searchable_and_trends_are_not(portal: Portal) -> None:
+    renderer = PortalRenderer(portal)
+    site = renderer.plan()
+    changes = site.page("apis/pets/changes/index.md")
+    overview = site.page("apis/pets/index.md")
+    assert changes is not None
+    assert overview is not None
+    indexed = searchable(str(renderer.render(changes, PlainLinks()).html))
+    assert "the operation was removed" in indexed
+    assert "Release v1.1.0 (from v1.0.0)" in indexed
+    indexed_overview = searchable(str(renderer.render(overview, PlainLinks()).html))
+    assert "mp-sparkline" not in indexed_overview
+    assert "Changes · 3 breaking" in indexed_overview
