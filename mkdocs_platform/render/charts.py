@@ -1,4 +1,4 @@
-"""SVG made at build time: shields-style badges and the dashboard's bar charts.
+"""SVG made at build time: shields-style badges, the dashboard's bar charts, and trend lines.
 
 Self-contained (no fonts or scripts fetched), readable without JavaScript, with `<title>` and
 `role="img"` so that screen readers announce what a chart shows. Text is escaped.
@@ -7,6 +7,7 @@ Self-contained (no fonts or scripts fetched), readable without JavaScript, with 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -116,3 +117,159 @@ def badge_json_for(card: Scorecard) -> str:
             "color": BADGE_COLORS[card.grade],
         }
     )
+
+
+BREAK_LABEL = "scoring changed"
+"""What a break in a trend line says: the scores on either side were made by other rules."""
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One value of a trend, in build order."""
+
+    value: float
+    label: str
+    """What the point is, for its tooltip (`2026-11-02: 70`)."""
+    starts_segment: bool = False
+    """Whether the line breaks before it: the scoring changed, so the values do not compare."""
+
+
+def _positions(
+    points: Sequence[SeriesPoint], left: float, top: float, width: float, height: float
+) -> list[tuple[float, float]]:
+    low = min(p.value for p in points)
+    high = max(p.value for p in points)
+    span = high - low
+    step = width / (len(points) - 1) if len(points) > 1 else 0.0
+    positions = []
+    for index, point in enumerate(points):
+        # A flat series sits in the middle rather than on an edge, where it reads as "zero".
+        share = (point.value - low) / span if span else 0.5
+        positions.append((left + index * step, top + height - share * height))
+    return positions
+
+
+def _segments(points: Sequence[SeriesPoint]) -> list[list[int]]:
+    segments: list[list[int]] = []
+    for index, point in enumerate(points):
+        if not segments or point.starts_segment:
+            segments.append([])
+        segments[-1].append(index)
+    return segments
+
+
+def _line_parts(
+    points: Sequence[SeriesPoint],
+    positions: list[tuple[float, float]],
+    top: float,
+    bottom: float,
+    radius: float,
+    break_text: bool,
+) -> list[str]:
+    parts = []
+    for segment in _segments(points):
+        if len(segment) > 1:
+            coords = " ".join(f"{positions[i][0]:.1f},{positions[i][1]:.1f}" for i in segment)
+            parts.append(
+                f'<polyline class="mp-spark-line" points="{coords}" fill="none" '
+                'stroke="currentColor" stroke-width="1.5" stroke-linejoin="round"/>'
+            )
+    for index, point in enumerate(points):
+        if index and point.starts_segment:
+            x = (positions[index - 1][0] + positions[index][0]) / 2
+            parts.append(
+                f'<line class="mp-spark-break" x1="{x:.1f}" y1="{top:.1f}" x2="{x:.1f}" '
+                f'y2="{bottom:.1f}" stroke="currentColor" stroke-width="1" '
+                f'stroke-dasharray="2 2"><title>{BREAK_LABEL}</title></line>'
+            )
+            if break_text:
+                anchor = "start" if x < (positions[0][0] + positions[-1][0]) / 2 else "end"
+                shift = 3 if anchor == "start" else -3
+                parts.append(
+                    f'<text class="mp-trend-break-label" x="{x + shift:.1f}" y="{top + 8:.1f}" '
+                    f'text-anchor="{anchor}">{BREAK_LABEL}</text>'
+                )
+    for index, (point, (x, y)) in enumerate(zip(points, positions, strict=True)):
+        r = radius * 1.4 if index == len(points) - 1 else radius
+        parts.append(
+            f'<circle class="mp-spark-point" cx="{x:.1f}" cy="{y:.1f}" r="{r:.1f}" '
+            f'fill="currentColor"><title>{escape(point.label)}</title></circle>'
+        )
+    return parts
+
+
+def _svg_open(css: str, width: int, height: int, title: str, *, fluid: bool = False) -> str:
+    size = 'width="100%"' if fluid else f'width="{width}" height="{height}"'
+    return (
+        f'<svg class="{css}" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'{size} role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>'
+    )
+
+
+def _axis_text(x: float, y: float, anchor: str, text: str) -> str:
+    return (
+        f'<text class="mp-trend-axis" x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}">'
+        f"{escape(text)}</text>"
+    )
+
+
+def _axis_line(x1: float, y1: float, x2: float, y2: float) -> str:
+    return (
+        f'<line class="mp-trend-axis-line" x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" '
+        f'y2="{y2:.1f}" stroke="currentColor" stroke-width="1" opacity=".35"/>'
+    )
+
+
+def sparkline(
+    points: Sequence[SeriesPoint], *, title: str, width: int = 96, height: int = 24
+) -> Markup:
+    """A small line of `points`, broken where a point starts a segment; '' under two points
+    (one value is no trend: the text beside it says so).
+
+    Drawn in `currentColor`, so that it takes the text colour of light and dark schemes.
+    """
+    if len(points) < 2:
+        return Markup("")
+    pad = 3.0
+    positions = _positions(points, pad, pad, width - 2 * pad, height - 2 * pad)
+    parts = [
+        _svg_open("mp-sparkline", width, height, title),
+        *_line_parts(points, positions, 0.0, float(height), 1.6, break_text=False),
+        "</svg>",
+    ]
+    # Every piece of text above went through escape().
+    return Markup("".join(parts))  # noqa: S704
+
+
+def trend_chart(
+    points: Sequence[SeriesPoint],
+    *,
+    title: str,
+    low_label: str,
+    high_label: str,
+    first_label: str,
+    last_label: str,
+    width: int = 280,
+    height: int = 110,
+) -> Markup:
+    """A trend with its axes labelled: lowest and highest values on the left, first and last
+    builds below; breaks are labelled. '' under two points."""
+    if len(points) < 2:
+        return Markup("")
+    left, right, top, bottom = 40.0, 8.0, 12.0, 20.0
+    plot_width, plot_height = width - left - right, height - top - bottom
+    positions = _positions(points, left, top, plot_width, plot_height)
+    base = top + plot_height
+    parts = [
+        _svg_open("mp-trend-chart", width, height, title, fluid=True),
+        _axis_line(left - 4, top, left - 4, base),
+        _axis_line(left - 4, base + 4, width - right, base + 4),
+        _axis_text(left - 8, top + 4, "end", high_label),
+        _axis_text(left - 8, base + 3, "end", low_label),
+        _axis_text(left, height - 3, "start", first_label),
+        _axis_text(width - right, height - 3, "end", last_label),
+        *_line_parts(points, positions, top - 10, base, 2.2, break_text=True),
+        "</svg>",
+    ]
+    # Every piece of text above went through escape().
+    return Markup("".join(parts))  # noqa: S704

@@ -5,12 +5,13 @@ The figures themselves come from `scorecard.portfolio`; nothing here counts or a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
 from mkdocs_platform.models.scorecard import LEVELS, LevelId, Portfolio, Scorecard
 from mkdocs_platform.render.charts import GRADE_COLORS, LEVEL_COLORS, Bar, bar_chart
+from mkdocs_platform.render.trends import ApiChangeSummary, Measure
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,10 @@ class DashboardView:
     portfolio: Portfolio
     cards: dict[str, Scorecard]
     """The scored APIs' scorecards by API id."""
+    measures: list[Measure] = field(default_factory=list)
+    """Adoption, coverage, quality and change safety, each with its trend."""
+    changes: list[ApiChangeSummary] = field(default_factory=list)
+    """The APIs with compared versions, the most breaking changes first."""
 
     @property
     def levels(self) -> list[tuple[str, int]]:

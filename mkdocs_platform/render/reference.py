@@ -61,7 +61,9 @@ from mkdocs_platform.sources import file_links
 MAX_EXAMPLE_LINES = 60
 """Lines of an example shown: enough for its shape and first values. The rest is counted."""
 
-RESERVED_PAGES = frozenset({"models", "webhooks", "operations", "scorecard", "sdk", "assets"})
+RESERVED_PAGES = frozenset(
+    {"models", "webhooks", "operations", "scorecard", "sdk", "assets", "changes"}
+)
 """Page folders under an API that a tag page never takes."""
 
 PAGE_BOUND = 1_500_000

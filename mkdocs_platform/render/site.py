@@ -21,6 +21,7 @@ from mkdocs_platform.cache import StageCache, content_key
 from mkdocs_platform.models import SEVERITY_ORDER, ApiEntry, Finding, Portal, PortalSettings
 from mkdocs_platform.models.findings import internal_finding
 from mkdocs_platform.render import reference as reference_pages
+from mkdocs_platform.render import trends
 from mkdocs_platform.render.charts import badge_json_for, badge_svg_for
 from mkdocs_platform.render.dashboard import DashboardView, level_rank
 from mkdocs_platform.render.environment import ENV
@@ -32,7 +33,16 @@ from mkdocs_platform.sources import file_links
 from mkdocs_platform.workers import api_weight, spread, task_copy
 
 PageKind = Literal[
-    "catalog", "dashboard", "overview", "tag", "operation", "models", "webhooks", "scorecard", "sdk"
+    "catalog",
+    "dashboard",
+    "overview",
+    "tag",
+    "operation",
+    "models",
+    "webhooks",
+    "scorecard",
+    "sdk",
+    "changes",
 ]
 
 log = get_plugin_logger(__name__)
@@ -326,6 +336,10 @@ class PortalRenderer:
     def scorecard_uri(self, api_id: str) -> str:
         return self.api_pages[api_id].scorecard_uri
 
+    def changes_uri(self, api_id: str) -> str:
+        """The API's changelog (`<output>/<api-id>/changes/`)."""
+        return f"{self.api_pages[api_id].base}/changes/index.md"
+
     def _api_plan(self, api: ApiEntry, pages: list[PagePlan], files: list[SiteFile]) -> NavNode:
         layout = self.api_pages[api.id]
         edit = file_links(api.source, api.spec_path)[1]
@@ -369,6 +383,10 @@ class PortalRenderer:
         if api.scorecard is not None:
             add(layout.scorecard_uri, "Scorecard", "scorecard")
             node.children.append(NavNode(title="Scorecard", src_uri=layout.scorecard_uri))
+        # Every API has a changelog, even before any history: the page says how to start one.
+        changes_uri = self.changes_uri(api.id)
+        add(changes_uri, "Changes", "changes")
+        node.children.append(NavNode(title="Changes", src_uri=changes_uri))
         download = self._download(api)
         if download is not None:
             files.append(SiteFile(f"{layout.base}/openapi.json", lambda: download))
@@ -536,10 +554,14 @@ class PortalRenderer:
         # The findings as they are now: planning may have added some since scoring. The
         # layout too: links given by page and anchor still resolve after a model or an
         # operation moved to another page, to the page that no longer holds it.
+        # The history too: an unchanged spec still gets a new point on its trend every build.
         return content_key(
             PAGE_STAGE,
             api.cache_key,
             api.findings,
+            api.history,
+            api.changes,
+            settings.history.path is not None,
             plan,
             settings.output,
             settings.pages,
@@ -573,11 +595,19 @@ class PortalRenderer:
             "renderer": self,
             "page_title": plan.title,
             "plan": plan,
+            "history_on": self.portal.settings.history.path is not None,
+            "trends": trends,
         }
         if plan.kind == "dashboard":
             template = "dashboard.html"
             cards = [api.scorecard for api in self.portal.apis if api.scorecard is not None]
-            view = DashboardView(build_portfolio(cards), {card.api_id: card for card in cards})
+            portfolio = build_portfolio(cards)
+            view = DashboardView(
+                portfolio,
+                {card.api_id: card for card in cards},
+                trends.portfolio_measures(self.portal.history.portfolio, portfolio),
+                trends.change_summaries(self.portal.apis),
+            )
             context.update(view=view, level_rank=level_rank)
         elif plan.kind == "catalog":
             template = "catalog.html"
@@ -603,6 +633,8 @@ class PortalRenderer:
                 context["tag_page"] = next(t for t in layout.tags if t.slug == plan.key)
             elif plan.kind == "models":
                 context["model_page"] = layout.model_page(layout.model_group_uri(plan.key))
+            elif plan.kind == "changes":
+                context["changelog"] = trends.changelog(api)
             elif plan.kind == "operation":
                 context["op"] = next(
                     op for t in layout.tags for op in t.operations if op.anchor == plan.key
