@@ -41,6 +41,17 @@ def test_yaml_keeps_keys_as_written_and_dates_as_text(tmp_path):
     assert set(data["responses"]) == {"200", "on"}
 
 
+def test_every_yaml_value_is_plain_json(tmp_path):
+    # Sets, binary and dates are YAML types JSON lacks: each becomes JSON the history can hash.
+    write_files(
+        tmp_path,
+        {"a.yaml": "x-set: !!set {a, b}\nx-bin: !!binary aGVsbG8=\nx-date: 2001-12-14t21:59:43Z\n"},
+    )
+    data = load_file(tmp_path / "a.yaml", BIG).data
+    assert data["x-set"] == {"a": None, "b": None}
+    assert json.loads(json.dumps(data)) == data
+
+
 def test_invalid_yaml_reports_line_and_column(tmp_path):
     write_files(tmp_path, {"a.yaml": "openapi: 3.0.3\ninfo:\n  title: [unclosed\n  version: 1\n"})
     with pytest.raises(LoadError) as caught:

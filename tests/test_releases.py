@@ -151,7 +151,11 @@ def test_an_unreachable_remote_falls_back_to_the_list_read_last(tmp_path, repo):
     cache = tmp_path / "cache"
     online = list_releases(source, cache, offline=False)
     repo.path.rename(repo.path.with_name("gone"))
-    again = list_releases(source, cache, offline=False)
+    # The next build: the source itself falls back to its cached checkout, listing no tags.
+    stale = _git_source(tmp_path, repo)
+    assert stale.stale
+    assert stale.remote_tags is None
+    again = list_releases(stale, cache, offline=False)
     assert list(again) == list(online)
     assert "could not be read" in again.reason
 
@@ -161,10 +165,37 @@ def test_new_tags_are_found_on_the_next_build(tmp_path, repo):
     cache = tmp_path / "cache"
     assert len(list_releases(source, cache, offline=False)) == 3
     repo.release("v2.0.0", 20)
+    source = _git_source(tmp_path, repo)
     releases = list_releases(source, cache, offline=False)
     assert [r.tag for r in releases][-1] == "v2.0.0"
     tree = release_tree(source, releases[-1], cache, offline=False)
     assert (tree / "version.txt").read_text() == "v2.0.0"
+
+
+def test_the_tags_listed_with_the_source_spare_a_second_ls_remote(tmp_path, repo):
+    source = _git_source(tmp_path, repo, ref="main")
+    assert source.remote_tags is not None
+    assert source.remote_tags["v1.1.0"] == repo.commits["v1.1.0"]  # peeled: the commit
+    repo.release("v2.0.0", 20)
+    # The tags of this build are the ones listed when the source was fetched.
+    assert [r.tag for r in list_releases(source, tmp_path / "cache", offline=False)] == [
+        "v1.0.0",
+        "v1.1.0",
+        "1.2.0",
+    ]
+
+
+def test_a_source_pinned_to_a_commit_keeps_the_tags_read_for_that_pin(tmp_path, repo):
+    cache = tmp_path / "cache"
+    first = _git_source(tmp_path, repo, ref=repo.commits["1.2.0"])
+    assert first.remote_tags is None
+    assert len(list_releases(first, cache, offline=False)) == 3
+    repo.release("v2.0.0", 20)
+    again = _git_source(tmp_path, repo, ref=repo.commits["1.2.0"])
+    assert len(list_releases(again, cache, offline=False)) == 3
+    # A new pin reads the tags again.
+    moved = _git_source(tmp_path, repo, ref=repo.commits["v2.0.0"])
+    assert [r.tag for r in list_releases(moved, cache, offline=False)][-1] == "v2.0.0"
 
 
 def test_a_broken_remote_gives_a_clear_error_naming_the_source(tmp_path):
@@ -213,6 +244,7 @@ def test_a_moved_tag_is_read_again(tmp_path, repo):
     (repo.path / "version.txt").write_text("v1.0.0 again")
     git("commit", "--quiet", "-am", "retag", cwd=repo.path, date="2024-02-01T00:00:00+00:00")
     git("tag", "-f", "v1.0.0", cwd=repo.path)
+    source = _git_source(tmp_path, repo)
     after = list_releases(source, cache, offline=False)
     assert after[0].commit != before[0].commit
     assert after[0].time == datetime(2024, 2, 1, tzinfo=timezone.utc)

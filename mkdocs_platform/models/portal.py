@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -153,6 +154,8 @@ class Source:
     """URL template editing a file on the branch (`{ref}`, `{path}`)."""
     line_template: str = ""
     """Fragment of a view URL showing one line (`#L{line}`), when the host form is known."""
+    remote_tags: Mapping[str, str] | None = None
+    """Tag -> commit on the remote, when fetching the source listed them in this build."""
 
     @property
     def name(self) -> str:

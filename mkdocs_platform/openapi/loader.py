@@ -103,6 +103,8 @@ _SpecLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 _SpecLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_text)
 _SpecLoader.add_constructor("tag:yaml.org,2002:binary", _construct_text)
 _SpecLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+# `!!set {a, b}` is a mapping whose values are null: kept as that mapping, not a Python set.
+_SpecLoader.add_constructor("tag:yaml.org,2002:set", _construct_mapping)
 
 
 def safe_text(text: str) -> str:

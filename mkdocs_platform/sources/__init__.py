@@ -54,6 +54,7 @@ def _git(settings: SourceSettings, cache_dir: Path, offline: bool) -> Source:
         branch=checkout.branch,
         stale=checkout.stale,
         stale_reason=checkout.reason,
+        remote_tags=checkout.tags,
         view_template=settings.view_url or defaults.view,
         edit_template=settings.edit_url or defaults.edit,
         line_template="" if settings.view_url else defaults.line,

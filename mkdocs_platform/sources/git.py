@@ -1,9 +1,10 @@
 """Git sources: one pinned ref of each repository, fetched shallowly into the cache.
 
-A commit ref is never fetched twice; a branch or tag costs one `git ls-remote` per build and a
-fetch only when it moved. Offline builds never touch the network. URLs and refs are checked so
-that git can never read them as options, only https, ssh and file transports are allowed, git
-never prompts, every call has a timeout, and a token never appears in any text we produce.
+A commit ref is never fetched twice; a branch or tag costs one `git ls-remote` per build (which
+also lists the release tags) and a fetch only when it moved. Offline builds never touch the
+network. URLs and refs are checked so that git can never read them as options, only https, ssh
+and file transports are allowed, git never prompts, every call has a timeout, and a token never
+appears in any text we produce.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 import shutil
 import subprocess
 import urllib.parse
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
@@ -52,6 +53,24 @@ class Checkout:
     """True when fetching failed and an older checkout is used."""
     reason: str = ""
     """Why the checkout is stale."""
+    tags: dict[str, str] | None = None
+    """Tag -> commit on the remote, when this build listed them; None when it did not."""
+
+
+def parse_tags(out: str) -> dict[str, str]:
+    """Tag -> commit in `git ls-remote` output; an annotated tag's peeled entry gives its commit."""
+    direct: dict[str, str] = {}
+    peeled: dict[str, str] = {}
+    for line in out.splitlines():
+        sha, _, ref = line.partition("\t")
+        if not _COMMIT.match(sha) or not ref.startswith("refs/tags/"):
+            continue
+        name = ref.removeprefix("refs/tags/")
+        if name.endswith("^{}"):
+            peeled[name.removesuffix("^{}")] = sha
+        else:
+            direct[name] = sha
+    return {tag: peeled.get(tag, sha) for tag, sha in direct.items()}
 
 
 def check_url(url: str) -> None:
@@ -199,10 +218,14 @@ class Git:
             raise GitError(f"git {args[0]} failed: {reason}")
         return done.stdout
 
-    def resolve_remote(self, ref: str | None) -> tuple[str, str | None, str]:
-        """(commit, branch or None, ref as resolved) of `ref` on the remote, by `ls-remote`."""
+    def resolve_remote(self, ref: str | None) -> tuple[str, str | None, str, dict[str, str]]:
+        """(commit, branch or None, ref as resolved, tags) of `ref` on the remote.
+
+        One `ls-remote` answers both where the ref is and which tags exist, so that a build
+        reading the source's releases asks the remote nothing more.
+        """
         if ref is None:
-            out = self.run("ls-remote", "--symref", "--", self.url, "HEAD")
+            out = self.run("ls-remote", "--symref", "--", self.url, "HEAD", "refs/tags/*")
             branch = None
             commit = ""
             for line in out.splitlines():
@@ -212,24 +235,15 @@ class Git:
                     commit = line.split("\t", 1)[0]
             if not _COMMIT.match(commit):
                 raise GitError("the remote has no HEAD to build")
-            return commit, branch, branch or "HEAD"
-        out = self.run(
-            "ls-remote",
-            "--",
-            self.url,
-            f"refs/heads/{ref}",
-            f"refs/tags/{ref}",
-            f"refs/tags/{ref}^{{}}",
-        )
-        refs: dict[str, str] = {}
+            return commit, branch, branch or "HEAD", parse_tags(out)
+        out = self.run("ls-remote", "--", self.url, f"refs/heads/{ref}", "refs/tags/*")
+        tags = parse_tags(out)
         for line in out.splitlines():
             sha, _, name = line.partition("\t")
-            refs[name] = sha
-        if f"refs/heads/{ref}" in refs:
-            return refs[f"refs/heads/{ref}"], ref, ref
-        tag = refs.get(f"refs/tags/{ref}^{{}}") or refs.get(f"refs/tags/{ref}")
-        if tag:
-            return tag, None, ref
+            if name == f"refs/heads/{ref}":
+                return sha, ref, ref, tags
+        if ref in tags:
+            return tags[ref], None, ref, tags
         raise GitError(f"the remote has no branch or tag named {ref!r}")
 
 
@@ -305,11 +319,11 @@ def fetch_git_source(settings: SourceSettings, cache_dir: Path, offline: bool) -
         )
     try:
         if ref is not None and _COMMIT.match(ref):
-            commit, branch, wanted = ref, None, ref
+            commit, branch, wanted, tags = ref, None, ref, None
         else:
-            commit, branch, wanted = git.resolve_remote(ref)
+            commit, branch, wanted, tags = git.resolve_remote(ref)
         if cached is not None and cached.commit == commit:
-            return cached
+            return replace(cached, tags=tags)
         cache.mkdir(parents=True, exist_ok=True)
         if meta.get("url") not in (None, url) and (cache / "checkout").exists():
             shutil.rmtree(cache / "checkout")
@@ -330,7 +344,7 @@ def fetch_git_source(settings: SourceSettings, cache_dir: Path, offline: bool) -
             reason=str(exc),
         )
     _write_meta(cache, {"url": url, "ref": ref or "", "commit": commit, "branch": branch})
-    return Checkout(root=cache / "checkout", commit=commit, branch=branch)
+    return Checkout(root=cache / "checkout", commit=commit, branch=branch, tags=tags)
 
 
 def read_local_head(path: Path) -> tuple[str | None, str | None]:

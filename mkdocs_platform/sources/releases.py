@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 
 from mkdocs_platform.changes.semver import is_release_tag, release_order
 from mkdocs_platform.models import Source
-from mkdocs_platform.sources.git import FETCH_TIMEOUT, Git, GitError, check_url
+from mkdocs_platform.sources.git import FETCH_TIMEOUT, Git, GitError, check_url, parse_tags
 
 META_FILE = "releases.json"
 """Tags, commits and commit times last read from the remote, for offline builds."""
@@ -86,8 +86,11 @@ def _cache(source: Source, cache_dir: Path) -> Path:
     return cache_dir / "releases" / source.name
 
 
-def _read_meta(cache: Path, url: str) -> dict[str, dict[str, str]] | None:
-    """The tags last read from `url` (tag -> commit and time), or None when there are none."""
+def _read_meta(cache: Path, url: str, ref: str | None = None) -> dict[str, dict[str, str]] | None:
+    """The tags last read from `url` (tag -> commit and time), or None when there are none.
+
+    With `ref`, only tags read by a build of that very ref count.
+    """
     try:
         data = json.loads((cache / META_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -96,6 +99,7 @@ def _read_meta(cache: Path, url: str) -> dict[str, dict[str, str]] | None:
         not isinstance(data, dict)
         or data.get("url") != url
         or not isinstance(data.get("tags"), dict)
+        or (ref is not None and data.get("ref") != ref)
     ):
         return None
     tags: dict[str, dict[str, str]] = {}
@@ -109,10 +113,11 @@ def _read_meta(cache: Path, url: str) -> dict[str, dict[str, str]] | None:
     return tags
 
 
-def _write_meta(cache: Path, url: str, tags: dict[str, dict[str, str]]) -> None:
+def _write_meta(cache: Path, url: str, ref: str, tags: dict[str, dict[str, str]]) -> None:
     target = cache / META_FILE
     temporary = target.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"url": url, "tags": tags}, sort_keys=True), encoding="utf-8")
+    meta = {"url": url, "ref": ref, "tags": tags}
+    temporary.write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
     temporary.replace(target)
 
 
@@ -125,23 +130,6 @@ def _releases(tags: dict[str, dict[str, str]], pattern: str | None) -> list[Rele
             continue
         found.append(Release(tag=tag, commit=tags[tag]["commit"], time=time))
     return found
-
-
-def _remote_tags(git: Git) -> dict[str, str]:
-    """Tag -> commit on the remote; an annotated tag's peeled entry gives its commit."""
-    out = git.run("ls-remote", "--tags", "--", git.url)
-    direct: dict[str, str] = {}
-    peeled: dict[str, str] = {}
-    for line in out.splitlines():
-        sha, _, ref = line.partition("\t")
-        if not _COMMIT.match(sha) or not ref.startswith("refs/tags/"):
-            continue
-        name = ref.removeprefix("refs/tags/")
-        if name.endswith("^{}"):
-            peeled[name.removesuffix("^{}")] = sha
-        else:
-            direct[name] = sha
-    return {tag: peeled.get(tag, sha) for tag, sha in direct.items()}
 
 
 def _init_repo(git: Git, repo: Path) -> None:
@@ -227,6 +215,11 @@ def list_releases(source: Source, cache_dir: Path, offline: bool) -> Releases:
         return Releases(_releases(known, pattern))
     if not url:
         return Releases(reason=f"source '{source.name}' has no git repository to read tags from")
+    ref = source.settings.ref or ""
+    if _COMMIT.match(ref) and (pinned := _read_meta(cache, url, ref)) is not None:
+        # A source pinned to a commit builds without asking the remote anything, and so do
+        # its releases: the tags read when that pin was first built are kept.
+        return Releases(_releases(pinned, pattern))
     try:
         check_url(url)
         git = _git(source, url, cache / "repo.git")
@@ -235,7 +228,11 @@ def list_releases(source: Source, cache_dir: Path, offline: bool) -> Releases:
     try:
         remote = {
             tag: commit
-            for tag, commit in _remote_tags(git).items()
+            for tag, commit in (
+                source.remote_tags
+                if source.remote_tags is not None
+                else parse_tags(git.run("ls-remote", "--tags", "--", git.url))
+            ).items()
             if _plain_tag(tag) and is_release_tag(tag, pattern)
         }
         tags = {
@@ -259,7 +256,7 @@ def list_releases(source: Source, cache_dir: Path, offline: bool) -> Releases:
             _releases(known, pattern), reason=f"{reason}; the releases last read are used"
         )
     cache.mkdir(parents=True, exist_ok=True)
-    _write_meta(cache, url, tags)
+    _write_meta(cache, url, ref, tags)
     return Releases(_releases(tags, pattern))
 
 
