@@ -157,3 +157,20 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
         check=False,
         env={**os.environ, "PYTHONPATH": checkout},
     )
+
+
+def git(*args: str, cwd: Path, date: str | None = None) -> str:
+    """Run git in `cwd` as a fixed author, untouched by the machine's own git configuration;
+    `date` (ISO 8601) sets the author and committer dates of a commit."""
+    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
+    if date:
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    result = subprocess.run(
+        ["git", "-c", "user.name=Dev", "-c", "user.email=dev@example.com", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
+    return result.stdout.strip()

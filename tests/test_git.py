@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,12 +14,7 @@ from mkdocs.exceptions import Abort
 from mkdocs_platform.sources.git import Git, GitError, check_ref, check_url, git_message
 from mkdocs_platform.sources.links import default_templates
 
-from .conftest import build_site, minimal_spec
-
-
-def git(*args: str, cwd: Path) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
-    return result.stdout.strip()
+from .conftest import build_site, git, minimal_spec
 
 
 class Remote:
@@ -30,8 +24,6 @@ class Remote:
         self.path = path
         path.mkdir(parents=True)
         git("init", "--quiet", "--initial-branch", "main", cwd=path)
-        git("config", "user.email", "dev@example.com", cwd=path)
-        git("config", "user.name", "Dev", cwd=path)
 
     @property
     def url(self) -> str:

@@ -15,12 +15,7 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from .conftest import Site, build_site, make_config, minimal_spec, run_cli
-
-
-def git(*args: str, cwd: Path) -> str:
-    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
-    return result.stdout.strip()
+from .conftest import Site, build_site, git, make_config, minimal_spec, run_cli
 
 
 class Service:
@@ -30,8 +25,6 @@ class Service:
         self.path = path
         path.mkdir(parents=True)
         git("init", "--quiet", "--initial-branch", "main", cwd=path)
-        git("config", "user.email", "dev@example.com", cwd=path)
-        git("config", "user.name", "Dev", cwd=path)
 
     @property
     def url(self) -> str:

@@ -515,7 +515,7 @@ def test_hostile_entries_in_the_folder_are_findings_not_tracebacks(tmp_path):
         "history/portfolio.jsonl",
     }
     assert "symbolic link" in found["history/apis/leak.jsonl"]
-    assert "is a folder, not a file" in found["history/apis/dir.jsonl"]
+    assert "is a folder, not a regular file" in found["history/apis/dir.jsonl"]
     assert "named pipe" in found["history/apis/pipe.jsonl"]
 
     findings = write_history(settings(folder), [record("leak")], None, {}, {})

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import subprocess
 import tarfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,22 +14,9 @@ from mkdocs_platform.sources import resolve_sources
 from mkdocs_platform.sources.git import GitError
 from mkdocs_platform.sources.releases import Release, _extract, list_releases, release_tree
 
+from .conftest import git
+
 TOKEN = "ghp_secretvalue123456"
-
-
-def git(*args: str, cwd: Path, date: str | None = None) -> str:
-    env = {**os.environ, "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull}
-    if date:
-        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
-    result = subprocess.run(
-        ["git", "-c", "user.name=Dev", "-c", "user.email=dev@example.com", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=True,
-        env=env,
-    )
-    return result.stdout.strip()
 
 
 class Repo:

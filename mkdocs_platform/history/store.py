@@ -51,6 +51,7 @@ from mkdocs_platform.models.history import (
     HistorySettings,
     PortfolioRecord,
 )
+from mkdocs_platform.openapi.fetch import FetchError, read_regular_file
 
 FORMAT_NAME = "mkdocs-platform-history"
 """The `format` of every history file's header."""
@@ -87,15 +88,6 @@ left alone: fix or delete it to record that API again.
 Kind = Literal["api", "portfolio"]
 
 _Record = TypeVar("_Record", ApiRecord, PortfolioRecord)
-
-_OPEN_FLAGS = (
-    os.O_RDONLY
-    | getattr(os, "O_NONBLOCK", 0)
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_CLOEXEC", 0)
-    | getattr(os, "O_BINARY", 0)
-)
-"""No waiting on a pipe planted in the folder, no following a link planted there."""
 
 _NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
 
@@ -190,36 +182,13 @@ def _record(parse: Callable[..., _Record], value: object, number: int, *args: st
 
 
 def _read_bounded(path: Path, max_size: int) -> bytes:
-    """The bytes of the plain file `path`, of at most `max_size` bytes."""
+    """The bytes of the plain file `path`, of at most `max_size` bytes; never a link's target."""
     try:
-        before = path.lstat()
-    except OSError as exc:
-        raise _UnreadableError(f"cannot be read ({_reason(exc)})") from None
-    _check_plain(before.st_mode, before.st_size, max_size)
-    try:
-        descriptor = os.open(path, _OPEN_FLAGS)
-    except OSError as exc:
-        raise _UnreadableError(f"cannot be read ({_reason(exc)})") from None
-    with os.fdopen(descriptor, "rb") as handle:
-        # Checked again on what was opened: the name may have been swapped in between.
-        opened = os.fstat(handle.fileno())
-        _check_plain(opened.st_mode, opened.st_size, max_size)
-        try:
-            raw = handle.read(max_size + 1)
-        except OSError as exc:
-            raise _UnreadableError(f"cannot be read ({_reason(exc)})") from None
-    if len(raw) > max_size:
-        raise _UnreadableError(f"grew past {max_size:,} bytes while it was read")
-    return raw
-
-
-def _check_plain(mode: int, size: int, max_size: int) -> None:
-    if stat.S_ISLNK(mode):
-        raise _UnreadableError("is a symbolic link; the history reads only files inside its folder")
-    if not stat.S_ISREG(mode):
-        raise _UnreadableError(f"is {_kind(mode)}, not a file")
-    if size > max_size:
-        raise _UnreadableError(f"is {size:,} bytes, over the {max_size:,} a history file may have")
+        return read_regular_file(path, max_size, follow_links=False)
+    except FetchError as exc:
+        raise _UnreadableError(
+            f"cannot be read: {exc.message.removesuffix('; it was not read')}"
+        ) from None
 
 
 def _records(raw: bytes, kind: Kind, api_id: str | None) -> Iterable[tuple[int, object]]:

@@ -79,19 +79,25 @@ def regular_file_inside(path: Path, root: Path) -> Path:
     return resolved
 
 
-def read_regular_file(path: Path, max_size: int, root: Path | None = None) -> bytes:
+def read_regular_file(
+    path: Path, max_size: int, root: Path | None = None, *, follow_links: bool = True
+) -> bytes:
     """The bytes of `path`, a regular file (inside `root` when given) of at most `max_size` bytes.
 
-    The size and kind are checked before reading and again on the open descriptor.
+    The size and kind are checked before reading and again on the open descriptor. With
+    `follow_links` False, a symbolic link at `path` is refused rather than followed: for folders
+    we own, where a link can only have been planted.
 
     Raises:
         FetchError: when the file may not or cannot be read.
     """
     resolved = regular_file_inside(path, root) if root is not None else path
     try:
-        before = resolved.stat()
+        before = resolved.stat() if follow_links else resolved.lstat()
     except (OSError, ValueError) as exc:
         raise FetchError(f"cannot read the file: {_reason(exc)}") from None
+    if stat.S_ISLNK(before.st_mode):
+        raise FetchError("it is a symbolic link, which is not followed here; it was not read")
     _check_regular(before.st_mode, before.st_size, max_size)
     try:
         descriptor = os.open(resolved, _OPEN_FLAGS)
