@@ -269,6 +269,38 @@ def test_changelog_groups_newest_first_with_badges_counts_and_links(portal: Port
     assert [li["data-change"] for li in sdk] == ["sdk-function-removed"]
 
 
+def test_many_non_breaking_changes_are_folded_and_rows_name_the_operation_once(
+    portal: Portal,
+) -> None:
+    pets = next(api for api in portal.apis if api.id == "pets")
+    added = tuple(
+        Change("operation-added", "info", f"GET /new/{n}: the operation is new", f"GET /new/{n}")
+        for n in range(12)
+    )
+    removed = Change(
+        "operation-removed", "error", "GET /pets/{id}: the operation was removed", "GET /pets/{id}"
+    )
+    many = dataclasses.replace(_release(), changes=(removed, *added))
+    few = dataclasses.replace(_build(), changes=added[:2])
+    pets.changes = ApiChanges(comparisons=(few, many))
+    soup = _render(portal, "changes", "pets")
+    few_group, many_group = soup.select("section.mp-comparison")
+    # The breaking change stays in view; the twelve additions fold under their count.
+    assert [li["data-level"] for li in many_group.select("ul.mp-spec-changes")[0]("li")] == [
+        "error"
+    ]
+    folded = _one(many_group, "details.mp-change-more")
+    assert folded.get("open") is None
+    assert _one(folded, "summary").get_text() == "12 non-breaking changes"
+    assert len(folded.select("li.mp-change")) == 12
+    # A few are listed open.
+    assert _one(few_group, "details.mp-change-more").get("open") is not None
+    # The operation leads the row once; the sentence does not repeat it.
+    row = many_group.select("li.mp-change")[0]
+    assert _one(row, ".mp-change-op").get_text() == "GET /pets/{id}"
+    assert _one(row, ".mp-change-message").get_text() == "the operation was removed"
+
+
 def test_changelog_escapes_messages_and_problems(portal: Portal) -> None:
     renderer = PortalRenderer(portal)
     plan = next(p for p in renderer.plan().pages if p.kind == "changes" and p.api_id == "pets")
@@ -364,7 +396,10 @@ def test_dashboard_measures_show_values_trends_and_breaks(portal: Portal) -> Non
         assert len(chart.select("circle")) == 3
         # Min/max values and first/last dates on the axes.
         axis = [t.get_text() for t in chart.select("text.mp-trend-axis")]
-        assert axis[2:] == ["2026-11-01", "this build"]
+        assert axis[-2:] == ["2026-11-01", "this build"]
+        # The lowest and highest values, or the one value of a flat line, once.
+        values = [float(v.rstrip("%")) for v in axis[:-2]]
+        assert len(values) == len(set(values)) in (1, 2)
         assert "scoring changed" in _one(chart, ".mp-trend-break-label").get_text()
         assert (
             "scoring changed at the build of 2026-11-02"

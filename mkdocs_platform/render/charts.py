@@ -260,12 +260,19 @@ def trend_chart(
     plot_width, plot_height = width - left - right, height - top - bottom
     positions = _positions(points, left, top, plot_width, plot_height)
     base = top + plot_height
+    if high_label == low_label:
+        # A flat line: its one value stands beside it, not twice at heights it does not reach.
+        value_labels = [_axis_text(left - 8, positions[0][1] + 3, "end", high_label)]
+    else:
+        value_labels = [
+            _axis_text(left - 8, top + 4, "end", high_label),
+            _axis_text(left - 8, base + 3, "end", low_label),
+        ]
     parts = [
         _svg_open("mp-trend-chart", width, height, title, fluid=True),
         _axis_line(left - 4, top, left - 4, base),
         _axis_line(left - 4, base + 4, width - right, base + 4),
-        _axis_text(left - 8, top + 4, "end", high_label),
-        _axis_text(left - 8, base + 3, "end", low_label),
+        *value_labels,
         _axis_text(left, height - 3, "start", first_label),
         _axis_text(width - right, height - 3, "end", last_label),
         *_line_parts(points, positions, top - 10, base, 2.2, break_text=True),

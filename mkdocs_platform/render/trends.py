@@ -334,11 +334,25 @@ def portfolio_measures(records: Sequence[PortfolioRecord], portfolio: Portfolio)
 # -- changelogs -----------------------------------------------------------------------------
 
 
+OPEN_INFO_CHANGES = 10
+"""Up to this many non-breaking changes of a comparison are listed open; more are folded."""
+
+
 @dataclass(frozen=True)
 class ChangeRow:
     change: Change
     operation: Operation | None
     """The operation in the current model, when it still exists (to link to it)."""
+
+    @property
+    def sentence(self) -> str:
+        """The change's message without the operation it starts with: the row shows it."""
+        operation = self.change.operation
+        return (
+            self.change.message.removeprefix(f"{operation}: ")
+            if operation
+            else (self.change.message)
+        )
 
 
 @dataclass(frozen=True)
@@ -353,6 +367,16 @@ class ComparisonView:
     """(level, its words, how many) for each level."""
     changes: tuple[ChangeRow, ...]
     sdk_changes: tuple[ChangeRow, ...]
+
+    @property
+    def breaking_rows(self) -> tuple[ChangeRow, ...]:
+        """The spec changes that break or may break clients, listed first and always open."""
+        return tuple(row for row in self.changes if row.change.level != "info")
+
+    @property
+    def info_rows(self) -> tuple[ChangeRow, ...]:
+        """The spec changes that break nobody, folded when there are many."""
+        return tuple(row for row in self.changes if row.change.level == "info")
 
     @property
     def versions(self) -> str:
