@@ -31,6 +31,8 @@ from typing import Any, TextIO
 
 from mkdocs.config.base import ValidationError
 
+from mkdocs_platform.bundles.storage import secret_option
+from mkdocs_platform.bundles.write import publish_bundles
 from mkdocs_platform.cache import stage_store, user_cache_dir
 from mkdocs_platform.changes import CHANGE_FORMATS, compare_versions, format_comparison
 from mkdocs_platform.config import WholeNumber, read_config_file
@@ -92,6 +94,17 @@ def _score_bound(text: str) -> int:
         ) from None
     except ValidationError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _storage_option(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=VALUE")
+    if secret_option({name: value}) is not None:
+        raise argparse.ArgumentTypeError(
+            f"{name!r} would put a credential on the command line; give it in the environment"
+        )
+    return name.strip(), value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -172,6 +185,22 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         type=Path,
         help="a waiver file: findings it accepts count as passing and are reported as waived",
+    )
+    check.add_argument(
+        "--bundle",
+        metavar="DEST",
+        help="publish one bundle per API (its spec, findings, scorecard, catalog entity and SDK) "
+        "to DEST, a folder or an fsspec URL (s3://, gs://, az://, file://, memory://), for a "
+        "portal whose source names 'bundles:'; each bundle is written whole or not at all",
+    )
+    check.add_argument(
+        "--storage-option",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        type=_storage_option,
+        help="an fsspec option for --bundle (endpoint_url=..., region_name=...); credentials "
+        "come from the environment, never from here",
     )
     changes = commands.add_parser(
         "changes",
@@ -428,7 +457,8 @@ def format_text(
 
 
 def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
-    """Score the portal, report, and apply the gate; returns the exit status.
+    """Score the portal, report, publish its bundles if asked, and apply the gate; returns the
+    exit status.
 
     Raises:
         UsageError: `--findings` or `--severity` with a report for machines, which lists
@@ -449,6 +479,9 @@ def run_check(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         text = report_text(portal, args.format)
     # On stderr: stdout may carry a machine-readable report.
     print_portal_annotations(portal, stream=stderr)
+    if args.bundle is not None:
+        written = publish_bundles(portal, args.bundle, dict(args.storage_option))
+        stderr.write(f"published {len(written)} bundle(s) to {args.bundle}\n")
     if args.output is not None:
         write_atomic(args.output, text)
     else:

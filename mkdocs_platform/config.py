@@ -20,6 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError
 from mkdocs.plugins import get_plugin_logger
 
+from mkdocs_platform.bundles.storage import secret_option
 from mkdocs_platform.errors import ConfigError, did_you_mean
 from mkdocs_platform.models import PortalSettings, ReportSettings, SourceSettings, SpecSelector
 from mkdocs_platform.models.history import DEFAULT_RETENTION, HistorySettings
@@ -234,6 +235,40 @@ class SourceConfig(StrictConfig):
     releases = c.Optional(c.Type(str))
     """Glob of the tags whose releases are compared for breaking changes; default: tags that
     read as semver (`v1.2.0`, `1.2.0`)."""
+    bundles = c.Optional(c.Type(str))
+    """Published bundles to read instead of a checkout: a folder, a glob, or an fsspec URL
+    (`s3://acme-portal/bundles/`)."""
+    storage_options = c.Type(dict, default={})
+    """fsspec options for `bundles` (`endpoint_url`, `region_name`); never credentials, which
+    come from the environment."""
+
+
+def _check_bundle_source(source: SourceConfig, label: str, folder: Path) -> None:
+    """A source of bundles names nothing else to read, and no credential in its options."""
+    others = [
+        key
+        for key in ("path", "git", "ref", "token_env", "releases", "specs", "sdks")
+        if source[key]
+    ]
+    if others:
+        raise ValidationError(
+            f"{label}: 'bundles' is read instead of a checkout; drop "
+            f"{', '.join(repr(k) for k in others)} (the service's own CI reads those when it "
+            "publishes the bundles)"
+        )
+    for key, value in source.storage_options.items():
+        if not isinstance(key, str) or secret_option({key: value}):
+            raise ValidationError(
+                f"{label}: the storage option {key!r} would hold a credential in mkdocs.yml; "
+                "give credentials in the environment (AWS_ACCESS_KEY_ID, GOOGLE_APPLICATION_"
+                "CREDENTIALS, AZURE_STORAGE_CONNECTION_STRING, ...) instead"
+            )
+        if not isinstance(value, str | int | float | bool) and value is not None:
+            raise ValidationError(f"{label}: the storage option {key!r} must be a plain value")
+    location = str(source.bundles)
+    if "://" not in location:
+        # A folder or a glob, relative to mkdocs.yml like a path.
+        source.bundles = str(folder / location)
 
 
 class SourcesOption(c.ListOfItems[SourceConfig]):
@@ -264,8 +299,14 @@ class SourcesOption(c.ListOfItems[SourceConfig]):
             if source.name.lower() in names:
                 raise ValidationError(f"{label}: two sources have this name")
             names.add(source.name.lower())
+            if source.bundles is not None:
+                _check_bundle_source(source, label, folder)
+                result.append(source)
+                continue
+            if source.storage_options:
+                raise ValidationError(f"{label}: 'storage_options' go with 'bundles'")
             if source.path is None and source.git is None:
-                raise ValidationError(f"{label}: give a 'path' or a 'git' URL")
+                raise ValidationError(f"{label}: give a 'path', a 'git' URL or 'bundles'")
             if source.path is not None:
                 path = (folder / source.path).resolve()
                 if source.git is None and not path.is_dir():
@@ -580,6 +621,8 @@ def to_settings(
             lifecycle=(s.lifecycle or "").strip(),
             system=(s.system or "").strip(),
             releases=s.releases or None,
+            bundles=s.bundles,
+            storage_options=tuple(sorted(s.storage_options.items())),
         )
         for s in config.sources
     )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mkdocs.plugins import get_plugin_logger
 
+from mkdocs_platform.bundles.read import bundle_finding, read_bundles
+from mkdocs_platform.bundles.storage import StorageError
 from mkdocs_platform.cache import StageCache
 from mkdocs_platform.discovery.catalog import SourceCatalog, read_catalog, relate
 from mkdocs_platform.discovery.ids import RESERVED_IDS, default_api_id
@@ -37,7 +39,7 @@ from mkdocs_platform.openapi.loader import load_file
 from mkdocs_platform.scorecard import evaluate_gates, score_apis
 from mkdocs_platform.sdk import link_operations, load_sdk
 from mkdocs_platform.sdk.settings import resolve_sdk, sdk_api_id
-from mkdocs_platform.sources import resolve_sources
+from mkdocs_platform.sources import SourceError, resolve_sources
 from mkdocs_platform.workers import spread
 
 if TYPE_CHECKING:
@@ -62,6 +64,7 @@ def _entry(source: Source, spec_path: str, reading: SpecReading, api_id: str = "
         id=api_id,
         source=source,
         spec_path=spec_path,
+        files=reading.files,
         model=reading.model,
         document=reading.document,
         # A copy: the SDK findings added to the entry must not grow a reading kept in the cache.
@@ -104,6 +107,11 @@ def _size(path: Path) -> int:
         return 0
 
 
+def _for_source(settings: PortalSettings, source: Source) -> PortalSettings:
+    """The settings a source is read with: a bundle's specs are not validated again."""
+    return settings if source.bundle is None else replace(settings, validation="none")
+
+
 def _read_specs(
     specs: list[tuple[Source, SpecFile]], settings: PortalSettings, cache: ReadingCache | None
 ) -> list[SpecReading | None]:
@@ -119,7 +127,7 @@ def _read_specs(
                 source.root,
                 settings.max_spec_size,
                 settings.allow_hosts,
-                settings.validation,
+                _for_source(settings, source).validation,
             )
             found, reading = cache.get(keys[i], settings.max_spec_size)
             if found:
@@ -133,7 +141,7 @@ def _read_specs(
             max_size=settings.max_spec_size,
             allow_hosts=settings.allow_hosts,
             validation_dir=settings.validation_dir,
-            validation=settings.validation,
+            validation=_for_source(settings, specs[i][0]).validation,
             store=cache.store if cache is not None else None,
         )
         for i in missing
@@ -177,7 +185,11 @@ def _find_source_files(
     # Without catalog files, named specs need no walk of the whole checkout (one spec file that
     # `mkdocs-platform check` reads in a large repository).
     files = walk_files(source) if source.settings.catalog else None
-    catalog = read_catalog(source, settings, files, cache) if files is not None else SourceCatalog()
+    catalog = (
+        read_catalog(source, _for_source(settings, source), files, cache)
+        if files is not None
+        else SourceCatalog()
+    )
     # A spec the catalog describes appears once, under the catalog's id.
     described = {api.definition.resolve() for api in catalog.apis if api.definition is not None}
     found = find_spec_files(source, files)
@@ -346,10 +358,32 @@ def _duplicate(entity: CatalogEntity, first: CatalogEntity) -> Finding:
     )
 
 
-def _check_ids(apis: list[ApiEntry]) -> None:
+def _check_ids(apis: list[ApiEntry]) -> tuple[list[ApiEntry], list[tuple[str, Finding]]]:
+    """The APIs with their ids checked; a published bundle's API whose id another API has
+    already is left out with a finding, where two of the portal's own sources clash is an
+    error of the configuration."""
+    # The portal's own sources first: a bundle must not push out an API configured here.
+    ordered = sorted(apis, key=lambda entry: entry.source.bundle is not None)
+    kept: list[ApiEntry] = []
+    findings: list[tuple[str, Finding]] = []
     seen: dict[str, ApiEntry] = {}
-    for entry in apis:
+    for entry in ordered:
         where = f"{entry.source.name}:{entry.spec_path}"
+        other = seen.get(entry.id)
+        if other is not None and entry.source.bundle is not None:
+            location = entry.source.bundle.locations[0]
+            findings.append(
+                (
+                    entry.source.name,
+                    bundle_finding(
+                        location,
+                        f"gives the API id '{entry.id}', which "
+                        f"{other.source.name}:{other.spec_path} has already",
+                    ),
+                )
+            )
+            log.warning("%s", findings[-1][1].message)
+            continue
         if entry.id in RESERVED_IDS or not entry.id:
             if entry.catalog is not None:
                 entity = entry.catalog
@@ -363,13 +397,51 @@ def _check_ids(apis: list[ApiEntry]) -> None:
                 f"'{entry.id}', which is reserved or empty; give it another with a specs item "
                 "{path: ..., id: ...}"
             )
-        other = seen.get(entry.id)
         if other is not None:
             raise PortalError(
                 f"two APIs have the id '{entry.id}': {other.source.name}:{other.spec_path} and "
                 f"{where}; give one of them another id with a specs item {{path: ..., id: ...}}"
             )
         seen[entry.id] = entry
+        kept.append(entry)
+    return sorted(kept, key=lambda entry: entry.id), findings
+
+
+def _published(apis: list[ApiEntry]) -> list[ApiEntry]:
+    """The APIs with the validator's findings their bundles bring; an API a bundle's files
+    describe but no bundle publishes is left out (its service did not publish it)."""
+    kept = []
+    for api in apis:
+        origin = api.source.bundle
+        if origin is None:
+            kept.append(api)
+            continue
+        validation = dict(origin.validation)
+        if api.id not in validation:
+            continue
+        api.findings.extend(validation[api.id])
+        kept.append(api)
+    return kept
+
+
+def _bundle_sources(settings: PortalSettings) -> tuple[list[Source], list[tuple[str, Finding]]]:
+    """The checkouts of every source of bundles, and the findings about its bundles.
+
+    Raises:
+        SourceError: when a source's bundles cannot be reached at all.
+    """
+    sources: list[Source] = []
+    findings: list[tuple[str, Finding]] = []
+    for source_settings in settings.sources:
+        if source_settings.bundles is None:
+            continue
+        try:
+            unpacked = read_bundles(source_settings, settings)
+        except StorageError as exc:
+            raise SourceError(f"source '{source_settings.name}': {exc}") from None
+        sources.extend(unpacked.sources)
+        findings.extend((source_settings.name, f) for f in unpacked.findings)
+    return sources, findings
 
 
 def _attach_sdks(sources: list[Source], results: list[_SourceResult], apis: list[ApiEntry]) -> None:
@@ -425,12 +497,19 @@ def read_portal(
         PortalError: on a mistake in the configuration (a missing spec, clashing ids).
         SourceError: when a source cannot be made available (it names the source and why).
     """
+    bundle_findings: list[tuple[str, Finding]] = []
     if sources is None:
-        sources = resolve_sources(settings)
+        bundled, bundle_findings = _bundle_sources(settings)
+        sources = [*resolve_sources(settings), *bundled]
     results = _read_sources(sources, settings, cache)
     _drop_duplicate_entities(results)
-    apis = sorted((api for result in results for api in result.apis), key=lambda e: e.id)
-    _check_ids(apis)
+    for result in results:
+        result.apis = _published(result.apis)
+    apis, clashes = _check_ids([api for result in results for api in result.apis])
+    bundle_findings.extend(clashes)
+    kept = {id(api) for api in apis}
+    for result in results:
+        result.apis = [api for api in result.apis if id(api) in kept]
     _attach_sdks(sources, results, apis)
     components = [c for result in results for c in result.components]
     findings: list[tuple[str, Finding]] = [
@@ -439,7 +518,10 @@ def read_portal(
         for f in result.findings
     ]
     findings.extend((component.source, finding) for component, finding in relate(apis, components))
-    return Portal(settings=settings, apis=apis, components=components, findings=findings)
+    findings.extend(bundle_findings)
+    return Portal(
+        settings=settings, apis=apis, components=components, findings=findings, sources=sources
+    )
 
 
 def score_portal(portal: Portal, *, complete: bool = True, store: StageCache | None = None) -> None:

@@ -432,4 +432,9 @@ def relate(
                 target = related.providers if relation == "providesApis" else related.consumers
                 if component not in target:
                     target.append(component)
+    # By name, not by the order sources are read in: a portal assembled from bundles reads
+    # them in another order than the one its own sources are configured in.
+    for api in apis:
+        api.providers.sort(key=lambda entity: (entity.name, entity.source))
+        api.consumers.sort(key=lambda entity: (entity.name, entity.source))
     return findings

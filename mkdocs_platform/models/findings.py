@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, fields
+from typing import Any, Literal, get_args
 
 Severity = Literal["error", "warn", "info"]
 """How much a finding matters: `error`, `warn` or `info`."""
@@ -81,3 +81,27 @@ def internal_finding(
         file=file,
         line=line if file else None,
     )
+
+
+_FIELDS = frozenset(f.name for f in fields(Finding))
+_SEVERITIES = frozenset(get_args(Severity))
+_CLASSES = frozenset(get_args(FindingClass))
+
+
+def finding_from_dict(item: Any) -> Finding | None:
+    """The finding a stored dict (`dataclasses.asdict` of one) describes; None unless it has
+    exactly Finding's fields, each of its type, with a known severity and class."""
+    if not isinstance(item, dict) or set(item) != _FIELDS:
+        return None
+    if not all(isinstance(item[k], str) for k in ("rule", "severity", "finding_class", "message")):
+        return None
+    if item["severity"] not in _SEVERITIES or item["finding_class"] not in _CLASSES:
+        return None
+    if not all(item[k] is None or isinstance(item[k], str) for k in ("file", "pointer", "symbol")):
+        return None
+    if not all(
+        item[k] is None or (isinstance(item[k], int) and not isinstance(item[k], bool))
+        for k in ("line", "column")
+    ):
+        return None
+    return Finding(**item)

@@ -71,6 +71,11 @@ class SourceSettings:
     """System of the source's APIs where their catalog entity names none."""
     releases: str | None = None
     """Glob of the tags whose releases are compared; None: tags that read as semver."""
+    bundles: str | None = None
+    """Folder, glob or fsspec URL of published bundles, read instead of a checkout."""
+    storage_options: tuple[tuple[str, Any], ...] = ()
+    """fsspec options for `bundles` (an endpoint, a region) as (name, value) pairs;
+    credentials come from the environment."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,7 @@ class PortalSettings:
     """Files larger than this many bytes are a finding and are not loaded."""
     allow_hosts: tuple[str, ...] = ()
     """Hosts a `$ref` or catalog `$text` may fetch from."""
-    validation: Literal["fast", "full"] = "fast"
+    validation: Literal["fast", "full", "none"] = "fast"
     """`fast`: openapi-spec-validator's verdicts at parsing speed; `full`: the validator itself."""
     scorecard: ScorecardSettings = field(default_factory=ScorecardSettings)
     """How APIs are scored and gated."""
@@ -156,10 +161,23 @@ class Source:
     """Fragment of a view URL showing one line (`#L{line}`), when the host form is known."""
     remote_tags: Mapping[str, str] | None = None
     """Tag -> commit on the remote, when fetching the source listed them in this build."""
+    bundle: BundleOrigin | None = None
+    """The bundles the source was unpacked from, when it was published by a service's CI."""
 
     @property
     def name(self) -> str:
         return self.settings.name
+
+
+@dataclass(frozen=True)
+class BundleOrigin:
+    """The published bundles a source was unpacked from."""
+
+    locations: tuple[str, ...]
+    """Where each bundle was read (a path or URL), for messages."""
+    validation: tuple[tuple[str, tuple[Finding, ...]], ...] = ()
+    """(API id, the validator's findings its bundle brings): the portal does not validate
+    bundled specs again."""
 
 
 @dataclass(frozen=True)
@@ -218,6 +236,8 @@ class ApiEntry:
     """The source it lives in."""
     spec_path: str
     """Path of its spec file relative to the source root."""
+    files: tuple[Path, ...] = ()
+    """Every local file its spec was read from (the spec and the files its `$ref`s name)."""
     model: ApiModel | None = None
     """The normalized model, or None when the spec could not be loaded."""
     document: object | None = None
@@ -320,3 +340,5 @@ class Portal:
     """What earlier builds recorded (empty without `history`)."""
     built_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
     """When this build ran: the time of its history records."""
+    sources: list[Source] = field(default_factory=list)
+    """The checkouts read (sources of bundles: one per service whose bundles were read)."""

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs_platform.cache import signing_secret, user_cache_dir, write_atomically
 from mkdocs_platform.models import Finding
+from mkdocs_platform.models.findings import finding_from_dict
 from mkdocs_platform.openapi.document import SpecDocument
 from mkdocs_platform.openapi.fetch import FetchError, read_regular_file
 
@@ -35,10 +36,6 @@ FORMAT = 3
 
 MAX_ENTRY_SIZE = 16 * 1024 * 1024
 """Largest entry read back, in bytes; the validator keeps a few hundred findings at most."""
-
-_FIELDS = frozenset(f.name for f in dataclasses.fields(Finding))
-_OPTIONAL_TEXT = ("file", "pointer", "symbol")
-_OPTIONAL_INT = ("line", "column")
 
 
 def _version(package: str) -> str:
@@ -74,22 +71,6 @@ def _signature(secret: bytes, key: str, findings: Any) -> str:
     return hmac.new(secret, body.encode("ascii"), hashlib.sha256).hexdigest()
 
 
-def _finding(item: Any) -> Finding | None:
-    """The finding a stored item describes, when it has exactly Finding's fields and types."""
-    if not isinstance(item, dict) or set(item) != _FIELDS:
-        return None
-    if not all(isinstance(item[k], str) for k in ("rule", "severity", "finding_class", "message")):
-        return None
-    if not all(item[k] is None or isinstance(item[k], str) for k in _OPTIONAL_TEXT):
-        return None
-    if not all(
-        item[k] is None or (isinstance(item[k], int) and not isinstance(item[k], bool))
-        for k in _OPTIONAL_INT
-    ):
-        return None
-    return Finding(**item)
-
-
 def _load(path: Path, key: str, secret: bytes) -> list[Finding] | None:
     """The findings of the entry at `path`, or None when anything about it is unexpected."""
     try:
@@ -104,7 +85,7 @@ def _load(path: Path, key: str, secret: bytes) -> list[Finding] | None:
     expected = _signature(secret, key, entry["findings"])
     if not isinstance(signature, str) or not hmac.compare_digest(signature, expected):
         return None
-    findings = [_finding(item) for item in entry["findings"]]
+    findings = [finding_from_dict(item) for item in entry["findings"]]
     return None if any(f is None for f in findings) else [f for f in findings if f is not None]
 
 
@@ -138,6 +119,8 @@ def validate_cached(
     Entries are signed with the secret in `secret_dir` (by default `user_cache_dir()`); without
     a secret nothing is cached.
     """
+    if validation == "none":
+        return []
     key = cache_key(document, validation) if directory is not None else None
     secret = None
     if directory is not None and key is not None:

@@ -73,13 +73,15 @@ def _resolve(settings: SourceSettings, portal: PortalSettings) -> Source:
 
 
 def resolve_sources(settings: PortalSettings) -> list[Source]:
-    """A ready checkout for every configured source, git ones fetched `concurrency` at a time.
+    """A ready checkout for every configured source, git ones fetched `concurrency` at a time;
+    sources of bundles are the business of `bundles.read`.
 
     Raises:
         SourceError: when a source cannot be made available (the first such, by config order).
     """
+    checkouts = [s for s in settings.sources if s.bundles is None]
     with ThreadPoolExecutor(max_workers=max(1, settings.concurrency)) as pool:
-        futures = [pool.submit(_resolve, s, settings) for s in settings.sources]
+        futures = [pool.submit(_resolve, s, settings) for s in checkouts]
     # Every fetch has finished here; the first failure in config order is the one reported.
     return [future.result() for future in futures]
 

@@ -1,0 +1,163 @@
+"""Where bundles live: a local folder or glob, or any fsspec URL (`s3://`, `gs://`, `az://`,
+`file://`, `memory://`).
+
+Credentials never come from here: fsspec's backends read them from the environment (the AWS,
+Google and Azure variables and files), so that `mkdocs.yml` never holds a secret.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs_platform.errors import PlatformError
+
+SECRET_OPTION = re.compile(r"key|secret|token|password|credential|sas|sig|auth", re.IGNORECASE)
+"""Storage option names that would hold a credential."""
+EXTRAS = {"s3": "s3", "s3a": "s3", "gs": "gcs", "gcs": "gcs", "az": "azure", "abfs": "azure"}
+"""fsspec protocol -> the extra of mkdocs-platform that installs its backend."""
+_GLOB = re.compile(r"[*?\[]")
+
+
+class StorageError(PlatformError):
+    """A bundle location that cannot be listed, read or written; the message names it."""
+
+
+def secret_option(options: dict[str, Any]) -> str | None:
+    """The first option whose name says it holds a credential, or None."""
+    return next(
+        (str(k) for k in options if not isinstance(k, str) or SECRET_OPTION.search(k)), None
+    )
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text[:300]}" if text else type(exc).__name__
+
+
+@dataclass
+class Storage:
+    """A place bundles are read from or written to."""
+
+    location: str
+    """The location as the user gave it, for messages."""
+    fs: Any
+    """The fsspec filesystem."""
+    root: str
+    """The folder in `fs` (a glob's fixed part, when `pattern` is set)."""
+    pattern: str | None = None
+    """The glob the user gave, when they gave one."""
+
+    @property
+    def local(self) -> bool:
+        return "file" in _protocols(self.fs)
+
+    def display(self, path: str) -> str:
+        """`path` of `fs` the way the user would write it (`s3://bucket/pets.bundle.json`)."""
+        if self.local:
+            return path
+        protocol = _protocols(self.fs)[0]
+        return f"{protocol}://{path}"
+
+    def write_whole(self, name: str, data: bytes) -> str:
+        """Write `data` as `name` in the folder, whole or not at all; where it was written."""
+        path = f"{self.root.rstrip('/')}/{name}"
+        if self.local:
+            _write_local(Path(path), data)
+            return path
+        try:
+            with contextlib.suppress(Exception):
+                self.fs.makedirs(self.root, exist_ok=True)  # object stores have no folders
+            # One upload: an object store shows the old object or the new one, never a part.
+            self.fs.pipe_file(path, data)
+        except Exception as exc:  # noqa: BLE001 - each fsspec backend raises its own errors
+            raise StorageError(f"cannot write {self.display(path)}: {_reason(exc)}") from None
+        return self.display(path)
+
+    def bundle_paths(self, suffix: str) -> list[str]:
+        """The bundles of the location, sorted: those the glob matches, or every file under the
+        folder whose name ends with `suffix`."""
+        try:
+            if self.pattern is not None:
+                paths = [p for p in self.fs.glob(self.pattern) if not self.fs.isdir(p)]
+            elif self.fs.isdir(self.root):
+                paths = [p for p in self.fs.find(self.root) if p.endswith(suffix)]
+            else:
+                paths = [self.root] if self.fs.exists(self.root) else []
+        except Exception as exc:  # noqa: BLE001 - each fsspec backend raises its own errors
+            raise StorageError(f"cannot list {self.location}: {_reason(exc)}") from None
+        return sorted(str(p) for p in paths)
+
+    def read(self, path: str, max_size: int) -> bytes:
+        """The bytes of the bundle at `path`, refused past `max_size`."""
+        try:
+            size = self.fs.size(path)
+        except Exception as exc:  # noqa: BLE001 - each fsspec backend raises its own errors
+            raise StorageError(f"cannot be read: {_reason(exc)}") from None
+        if isinstance(size, int) and size > max_size:
+            raise StorageError(f"it is {size:,} bytes, over the {max_size:,} a bundle may have")
+        try:
+            with self.fs.open(path, "rb") as handle:
+                data: bytes = handle.read(max_size + 1)
+        except Exception as exc:  # noqa: BLE001 - each fsspec backend raises its own errors
+            raise StorageError(f"cannot be read: {_reason(exc)}") from None
+        if len(data) > max_size:
+            raise StorageError(f"it grew past the {max_size:,} bytes a bundle may have")
+        return data
+
+
+def _protocols(fs: Any) -> tuple[str, ...]:
+    protocol = fs.protocol
+    return (protocol,) if isinstance(protocol, str) else tuple(protocol)
+
+
+def storage_for(location: str, options: dict[str, Any]) -> Storage:
+    """The storage at `location` with fsspec `options`.
+
+    Raises:
+        StorageError: a credential among the options, or a protocol whose backend is not
+            installed (the message names the extra that installs it).
+    """
+    secret = secret_option(options)
+    if secret is not None:
+        raise StorageError(
+            f"the storage option {secret!r} would hold a credential; give credentials in the "
+            "environment instead"
+        )
+    # Imported here: most builds read no bundle, and fsspec's backends are slow to import.
+    import fsspec
+
+    protocol = location.split("://", 1)[0] if "://" in location else "file"
+    try:
+        fs, path = fsspec.core.url_to_fs(location, **options)
+    except ImportError:
+        extra = EXTRAS.get(protocol)
+        hint = f"pip install 'mkdocs-platform[{extra}]'" if extra else "install its fsspec backend"
+        raise StorageError(f"{location}: reading {protocol}:// needs a package: {hint}") from None
+    except Exception as exc:  # noqa: BLE001 - each fsspec backend raises its own errors
+        raise StorageError(f"{location}: {_reason(exc)}") from None
+    if _GLOB.search(path):
+        fixed = _GLOB.split(path, maxsplit=1)[0].rsplit("/", 1)[0]
+        return Storage(location=location, fs=fs, root=fixed, pattern=path)
+    return Storage(location=location, fs=fs, root=str(path))
+
+
+def _write_local(target: Path, data: bytes) -> None:
+    """Write `data` to `target` through a temporary file renamed over it."""
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with temporary.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        temporary.replace(target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise StorageError(f"cannot write {target}: {exc.strerror or exc}") from None
