@@ -73,7 +73,10 @@ def read_bundles(settings: SourceSettings, portal: PortalSettings) -> BundleSour
     limit = portal.max_spec_size * BUNDLE_SIZE_FACTOR
     groups: dict[tuple[str, str | None], _Group] = {}
     api_ids: dict[str, str] = {}
-    for path in storage.bundle_paths(SUFFIX):
+    paths = storage.bundle_paths(SUFFIX)
+    if not paths:
+        log.warning("source '%s': no bundle found at %s", settings.name, storage.location)
+    for path in paths:
         where = storage.display(path)
         try:
             bundle = parse_bundle(storage.read(path, limit))

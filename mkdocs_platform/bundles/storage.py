@@ -87,8 +87,16 @@ class Storage:
                 paths = [p for p in self.fs.glob(self.pattern) if not self.fs.isdir(p)]
             elif self.fs.isdir(self.root):
                 paths = [p for p in self.fs.find(self.root) if p.endswith(suffix)]
+            elif self.fs.exists(self.root):
+                paths = [self.root]
+            elif self.local:
+                # A folder on this machine that is not there is a mistake; an empty prefix of
+                # an object store is a service that has not published yet.
+                raise StorageError(f"{self.location} does not exist")  # noqa: TRY301
             else:
-                paths = [self.root] if self.fs.exists(self.root) else []
+                paths = []
+        except StorageError:
+            raise
         except Exception as exc:  # noqa: BLE001 - each fsspec backend raises its own errors
             raise StorageError(f"cannot list {self.location}: {_reason(exc)}") from None
         return sorted(str(p) for p in paths)
