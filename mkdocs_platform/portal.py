@@ -178,7 +178,8 @@ def _find_source_files(
     source: Source, settings: PortalSettings, cache: ReadingCache | None
 ) -> _SourceFiles:
     missing = missing_explicit_specs(source)
-    if missing:
+    # A bundle without the spec it names is a finding about the bundle, made once it is read.
+    if missing and source.bundle is None:
         raise PortalError(
             f"source '{source.name}': the spec {missing[0]!r} named in 'specs' does not exist"
         )
@@ -279,7 +280,9 @@ def _source_result(
                 cause.message,
                 entry.id,
             )
-    _warn_if_empty(source, files, result)
+    if source.bundle is None:
+        # A bundle short of what it names is a finding about the bundle, made after reading.
+        _warn_if_empty(source, files, result)
     return result
 
 
@@ -377,7 +380,7 @@ def _check_ids(apis: list[ApiEntry]) -> tuple[list[ApiEntry], list[tuple[str, Fi
                     entry.source.name,
                     bundle_finding(
                         location,
-                        f"gives the API id '{entry.id}', which "
+                        f"it gives the API id '{entry.id}', which "
                         f"{other.source.name}:{other.spec_path} has already",
                     ),
                 )
@@ -407,21 +410,27 @@ def _check_ids(apis: list[ApiEntry]) -> tuple[list[ApiEntry], list[tuple[str, Fi
     return sorted(kept, key=lambda entry: entry.id), findings
 
 
-def _published(apis: list[ApiEntry]) -> list[ApiEntry]:
-    """The APIs with the validator's findings their bundles bring; an API a bundle's files
-    describe but no bundle publishes is left out (its service did not publish it)."""
-    kept = []
-    for api in apis:
-        origin = api.source.bundle
-        if origin is None:
-            kept.append(api)
-            continue
-        validation = dict(origin.validation)
-        if api.id not in validation:
-            continue
+def _published(source: Source, apis: list[ApiEntry]) -> tuple[list[ApiEntry], list[Finding]]:
+    """The source's APIs, each with the validator's findings its bundle brings, and a finding
+    for each bundle whose files give no API of its id.
+
+    An API a bundle's files describe but no bundle publishes is left out: its service did not
+    publish it.
+    """
+    origin = source.bundle
+    if origin is None:
+        return apis, []
+    validation = dict(origin.validation)
+    kept = [api for api in apis if api.id in validation]
+    for api in kept:
         api.findings.extend(validation[api.id])
-        kept.append(api)
-    return kept
+    found = {api.id for api in kept}
+    missing = [
+        bundle_finding(where, f"it publishes the API '{api_id}', but its files give no such API")
+        for where, (api_id, _) in zip(origin.locations, origin.validation, strict=True)
+        if api_id and api_id not in found
+    ]
+    return kept, missing
 
 
 def _bundle_sources(settings: PortalSettings) -> tuple[list[Source], list[tuple[str, Finding]]]:
@@ -503,8 +512,11 @@ def read_portal(
         sources = [*resolve_sources(settings), *bundled]
     results = _read_sources(sources, settings, cache)
     _drop_duplicate_entities(results)
-    for result in results:
-        result.apis = _published(result.apis)
+    for source, result in zip(sources, results, strict=True):
+        result.apis, unpublished = _published(source, result.apis)
+        for finding in unpublished:
+            log.warning("source '%s': %s", source.name, finding.message)
+            bundle_findings.append((source.name, finding))
     apis, clashes = _check_ids([api for result in results for api in result.apis])
     bundle_findings.extend(clashes)
     kept = {id(api) for api in apis}

@@ -287,8 +287,8 @@ def test_a_bundle_whose_id_clashes_is_a_finding_and_the_first_stays(tmp_path, ca
     # The portal's own source keeps its id; the bundle giving the same id is left out.
     assert "Own API" in site.article("apis/own/index.html").select_one("h1").get_text()
     warnings = "\n".join(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
-    assert f"b-twin{SUFFIX} gives the API id 'pets'" in warnings
-    assert f"c-own{SUFFIX} gives the API id 'own'" in warnings
+    assert f"b-twin{SUFFIX}: it gives the API id 'pets'" in warnings
+    assert f"c-own{SUFFIX}: it gives the API id 'own'" in warnings
 
 
 def test_a_bundle_naming_a_file_outside_its_folder_is_refused(tmp_path, caplog):
@@ -302,6 +302,42 @@ def test_a_bundle_naming_a_file_outside_its_folder_is_refused(tmp_path, caplog):
     assert not list(tmp_path.rglob("outside.txt"))
     assert not (site.dir / "apis" / "escape").exists()
     assert any("would leave the folder" in r.getMessage() for r in caplog.records)
+
+
+def _without_its_spec() -> dict[str, Any]:
+    bundle = _bundle("Empty API", "empty", "x-svc")
+    bundle["content"]["files"] = {"README.md": "no spec here"}
+    bundle["digest"] = content_digest(bundle["content"])
+    return bundle
+
+
+def _lone_surrogate() -> bytes:
+    bundle = _bundle("Surrogate API", "surrogate", "x-svc")
+    bundle["content"]["files"]["notes.txt"] = "\ud800"
+    bundle["digest"] = content_digest(bundle["content"])
+    return json.dumps(bundle).encode()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "problem"),
+    [
+        ("empty", _without_its_spec(), "publishes the API 'empty', but its files give no such API"),
+        ("deep", b'{"format":' + b"[" * 500 + b"]" * 500 + b"}", "not a bundle"),
+        ("deeper", b"[" * 1_000_000 + b"]" * 1_000_000, "nested too deeply"),
+        ("surrogate", _lone_surrogate(), "cannot be unpacked"),
+        ("list", b"[]", "not a bundle"),
+        ("schema", json.dumps({**_bundle("S", "s"), "format_version": 0}).encode(), "minimum"),
+    ],
+)
+def test_a_bundle_that_cannot_be_used_is_a_finding_naming_it(tmp_path, caplog, name, data, problem):
+    folder = tmp_path / "bundles"
+    _write(folder, name, data)
+    _write(folder, "good", _bundle("Good API", "good", "g-svc"))
+    site = _build_with(tmp_path)
+    assert (site.dir / "apis" / "good" / "index.html").is_file()
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any(f"{name}{SUFFIX}" in m and problem in m for m in warnings), warnings
+    assert "Traceback" not in caplog.text
 
 
 def test_a_bundle_is_escaped_like_a_spec(tmp_path):

@@ -214,9 +214,14 @@ def parse_bundle(raw: bytes) -> Bundle:
         BundleError: saying what is wrong with it.
     """
     try:
-        data = json.loads(raw)
+        return _parse(raw)
     except RecursionError:
         raise BundleError("it is nested too deeply to read") from None
+
+
+def _parse(raw: bytes) -> Bundle:
+    try:
+        data = json.loads(raw)
     except ValueError as exc:
         raise BundleError(f"it is not JSON ({exc}); it may have been cut short") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT_NAME:

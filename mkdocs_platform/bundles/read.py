@@ -49,7 +49,7 @@ def bundle_finding(where: str, problem: str) -> Finding:
         rule="bundle",
         severity="error",
         finding_class="fetch",
-        message=f"the bundle {where} {problem}; it is left out of the portal",
+        message=f"the bundle {where}: {problem}; it is left out of the portal",
         file=where,
         line=1,
     )
@@ -86,7 +86,7 @@ def read_bundles(settings: SourceSettings, portal: PortalSettings) -> BundleSour
         other = api_ids.get(bundle.api_id)
         if other is not None:
             result.findings.append(
-                bundle_finding(where, f"gives the API id '{bundle.api_id}', which {other} gives")
+                bundle_finding(where, f"it gives the API id '{bundle.api_id}', as {other} does")
             )
             continue
         api_ids[bundle.api_id] = where
@@ -100,7 +100,7 @@ def read_bundles(settings: SourceSettings, portal: PortalSettings) -> BundleSour
                 result.findings.append(
                     bundle_finding(
                         where,
-                        f"is of source '{name}' at commit {str(commit)[:12]}, but bundles of "
+                        f"it is of source '{name}' at commit {str(commit)[:12]}, but bundles of "
                         f"that source at commit {str(names[name])[:12]} are read already",
                     )
                 )
@@ -131,7 +131,7 @@ def _unpack(group: _Group, cache_dir: Path, findings: list[Finding]) -> Source |
         )
         if clash is not None:
             findings.append(
-                bundle_finding(where, f"holds another {clash!r} than the bundles beside it")
+                bundle_finding(where, f"it holds another {clash!r} than the bundles beside it")
             )
             continue
         files.update(bundle.files)
@@ -143,7 +143,7 @@ def _unpack(group: _Group, cache_dir: Path, findings: list[Finding]) -> Source |
         _write_tree(folder, files)
     except (OSError, UnicodeError) as exc:
         for where, _ in kept:
-            findings.append(bundle_finding(where, f"cannot be unpacked ({exc})"))
+            findings.append(bundle_finding(where, f"it cannot be unpacked ({exc})"))
         return None
     first = kept[0][1].source
     settings = SourceSettings(

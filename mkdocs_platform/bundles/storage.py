@@ -106,14 +106,14 @@ class Storage:
         try:
             size = self.fs.size(path)
         except Exception as exc:  # noqa: BLE001 - each fsspec backend raises its own errors
-            raise StorageError(f"cannot be read: {_reason(exc)}") from None
+            raise StorageError(f"it cannot be read: {_reason(exc)}") from None
         if isinstance(size, int) and size > max_size:
             raise StorageError(f"it is {size:,} bytes, over the {max_size:,} a bundle may have")
         try:
             with self.fs.open(path, "rb") as handle:
                 data: bytes = handle.read(max_size + 1)
         except Exception as exc:  # noqa: BLE001 - each fsspec backend raises its own errors
-            raise StorageError(f"cannot be read: {_reason(exc)}") from None
+            raise StorageError(f"it cannot be read: {_reason(exc)}") from None
         if len(data) > max_size:
             raise StorageError(f"it grew past the {max_size:,} bytes a bundle may have")
         return data
