@@ -52,3 +52,16 @@ def test_every_check_option_the_readme_names_exists():
     known = {option for action in check._actions for option in action.option_strings}
     assert {"--findings", "--severity", "-v", "--verbose"} <= named
     assert named <= known, named - known
+
+
+def test_the_bundle_workflows_use_only_options_that_exist():
+    text = section("Many repositories: services publish bundles, the portal assembles them")
+    named = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*)\b", text))
+    (commands,) = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    check = commands.choices["check"]
+    known = {option for action in check._actions for option in action.option_strings}
+    assert {"--bundle", "--config", "--storage-option"} <= named
+    # `--force` is the option of `mkdocs gh-deploy` in the portal's workflow.
+    assert named - {"--force"} <= known, named - known
+    # Both workflows install the extra their storage needs.
+    assert text.count("mkdocs-platform[s3] @ git+https://") == 2
