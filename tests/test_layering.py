@@ -34,6 +34,10 @@ DOCUMENT_READS_ALLOWED = frozenset(
         # Following a `$ref` while keeping the pointer of where it leads, for a change's pointer.
         ("changes/compare.py", "side.api.document"),
         ("changes/compare.py", "api.document"),
+        # A bundle carries the spec as loaded, for tools that read bundles; the portal reads
+        # the bundle's files instead.
+        ("bundles/format.py", "bundle.document"),
+        ("bundles/write.py", "api.document"),
     }
 )
 """(module, expression) pairs that read a raw document on purpose, each for the download."""
