@@ -9,6 +9,7 @@ by file with a portal that reads the same repositories directly.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -338,6 +339,19 @@ def test_a_bundle_that_cannot_be_used_is_a_finding_naming_it(tmp_path, caplog, n
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert any(f"{name}{SUFFIX}" in m and problem in m for m in warnings), warnings
     assert "Traceback" not in caplog.text
+
+
+def test_a_pipe_a_link_and_a_loop_among_the_bundles_are_not_followed(tmp_path, caplog):
+    folder = tmp_path / "bundles"
+    _write(folder, "good", _bundle("Good API", "good", "g-svc"))
+    os.mkfifo(folder / f"pipe{SUFFIX}")
+    (folder / f"link{SUFFIX}").symlink_to(folder / f"good{SUFFIX}")
+    (folder / "loop").symlink_to(folder)
+    site = _build_with(tmp_path)
+    assert (site.dir / "apis" / "good" / "index.html").is_file()
+    warnings = "\n".join(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    assert f"pipe{SUFFIX}: it is a named pipe" in warnings
+    assert f"link{SUFFIX}: it is a symbolic link" in warnings
 
 
 def test_a_bundle_is_escaped_like_a_spec(tmp_path):

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs_platform.errors import PlatformError
+from mkdocs_platform.openapi.fetch import FetchError, read_regular_file
 
 SECRET_OPTION = re.compile(r"key|secret|token|password|credential|sas|sig|auth", re.IGNORECASE)
 """Storage option names that would hold a credential."""
@@ -82,6 +83,8 @@ class Storage:
     def bundle_paths(self, suffix: str) -> list[str]:
         """The bundles of the location, sorted: those the glob matches, or every file under the
         folder whose name ends with `suffix`."""
+        if self.local and self.pattern is None:
+            return _local_bundles(Path(self.root), self.location, suffix)
         try:
             if self.pattern is not None:
                 paths = [p for p in self.fs.glob(self.pattern) if not self.fs.isdir(p)]
@@ -103,6 +106,13 @@ class Storage:
 
     def read(self, path: str, max_size: int) -> bytes:
         """The bytes of the bundle at `path`, refused past `max_size`."""
+        if self.local:
+            # A folder on this machine may hold a pipe, a device or a link planted among the
+            # bundles: only regular files are read.
+            try:
+                return read_regular_file(Path(path), max_size, follow_links=False)
+            except FetchError as exc:
+                raise StorageError(exc.message) from None
         try:
             size = self.fs.size(path)
         except Exception as exc:  # noqa: BLE001 - each fsspec backend raises its own errors
@@ -117,6 +127,18 @@ class Storage:
         if len(data) > max_size:
             raise StorageError(f"it grew past the {max_size:,} bytes a bundle may have")
         return data
+
+
+def _local_bundles(root: Path, location: str, suffix: str) -> list[str]:
+    """The bundles under a local folder, links to folders not followed (no loops)."""
+    if not root.is_dir():
+        if root.is_file():
+            return [str(root)]
+        raise StorageError(f"{location} does not exist")
+    found: list[str] = []
+    for folder, _, names in os.walk(root, followlinks=False):
+        found.extend(str(Path(folder) / name) for name in names if name.endswith(suffix))
+    return sorted(found)
 
 
 def _protocols(fs: Any) -> tuple[str, ...]:
