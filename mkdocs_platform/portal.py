@@ -442,7 +442,15 @@ def _bundle_sources(settings: PortalSettings) -> tuple[list[Source], list[tuple[
     sources: list[Source] = []
     findings: list[tuple[str, Finding]] = []
     for source_settings in settings.sources:
-        if source_settings.bundles is None:
+        location = source_settings.bundles
+        if location is None:
+            continue
+        if settings.offline and "://" in location and not location.startswith("file://"):
+            log.warning(
+                "source '%s': offline is on, so the bundles at %s are not read",
+                source_settings.name,
+                location,
+            )
             continue
         try:
             unpacked = read_bundles(source_settings, settings)

@@ -445,3 +445,16 @@ def test_an_empty_bucket_is_a_warning_not_an_error(tmp_path, s3_bucket, caplog):
     )
     assert (site.dir / "apis" / "own" / "index.html").is_file()
     assert f"source 'published': no bundle found at {s3_bucket.url}" in caplog.text
+
+
+def test_offline_reads_no_bundle_from_object_storage(tmp_path, caplog):
+    own = write_files(tmp_path / "own", {"openapi.json": minimal_spec("Own API")})
+    source = {"name": "published", "bundles": "s3://acme-portal/bundles/"}
+    plugin = {
+        "sources": [source, {"name": "own", "path": str(own)}],
+        "cache_dir": "cache",
+        "offline": True,
+    }
+    site = build_site(tmp_path, plugin, strict=False)
+    assert (site.dir / "apis" / "own" / "index.html").is_file()
+    assert "offline is on, so the bundles at s3://acme-portal/bundles/ are not read" in caplog.text
