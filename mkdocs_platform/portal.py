@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from mkdocs.plugins import get_plugin_logger
 
-from mkdocs_platform.bundles.read import bundle_finding, read_bundles
+from mkdocs_platform.bundles.read import bundle_finding, prune_unpacked, read_bundles
 from mkdocs_platform.bundles.storage import StorageError
 from mkdocs_platform.cache import StageCache
 from mkdocs_platform.discovery.catalog import SourceCatalog, read_catalog, relate
@@ -441,6 +441,7 @@ def _bundle_sources(settings: PortalSettings) -> tuple[list[Source], list[tuple[
     """
     sources: list[Source] = []
     findings: list[tuple[str, Finding]] = []
+    read_any = False
     for source_settings in settings.sources:
         location = source_settings.bundles
         if location is None:
@@ -458,6 +459,9 @@ def _bundle_sources(settings: PortalSettings) -> tuple[list[Source], list[tuple[
             raise SourceError(f"source '{source_settings.name}': {exc}") from None
         sources.extend(unpacked.sources)
         findings.extend((source_settings.name, f) for f in unpacked.findings)
+        read_any = True
+    if read_any:
+        prune_unpacked(settings.cache_dir, {source.root for source in sources})
     return sources, findings
 
 

@@ -382,10 +382,12 @@ def test_unchanged_bundles_are_not_unpacked_or_read_again(tmp_path):
     assert spec.stat().st_mtime_ns == before.st_mtime_ns
     # No new entry in any stage's cache: every reading and score came back from it.
     assert sorted(p for p in (tmp_path / "cache").rglob("*") if p.is_file()) == stages
-    # A changed bundle is unpacked anew.
+    # A changed bundle is unpacked anew, and the folder of the old one goes.
     _write(folder, "good", _bundle("Better API", "good", "good-svc"))
-    _build_with(tmp_path)
-    assert len(list((tmp_path / "cache" / "bundles").iterdir())) == 2
+    site = _build_with(tmp_path)
+    (again,) = (tmp_path / "cache" / "bundles").iterdir()
+    assert again != unpacked
+    assert "Better API" in site.article("apis/good/index.html").select_one("h1").get_text()
 
 
 def test_canonical_digest_is_of_sorted_ascii_json():

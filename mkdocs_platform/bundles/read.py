@@ -197,3 +197,22 @@ def _write_tree(folder: Path, files: dict[str, str]) -> None:
     finally:
         with contextlib.suppress(OSError):
             shutil.rmtree(temporary)
+
+
+def prune_unpacked(cache_dir: Path, used: set[Path]) -> None:
+    """Remove the unpacked folders this build did not use: bundles since replaced."""
+    folder = cache_dir / "bundles"
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        # A folder another build is unpacking right now starts with '.': left alone.
+        unpacking = entry.name.startswith(".")
+        if (
+            not unpacking
+            and entry.is_dir()
+            and not entry.is_symlink()
+            and entry.resolve() not in used
+        ):
+            shutil.rmtree(entry, ignore_errors=True)
