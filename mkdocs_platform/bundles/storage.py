@@ -10,11 +10,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from mkdocs_platform.cache import write_atomically
 from mkdocs_platform.errors import PlatformError
 from mkdocs_platform.openapi.fetch import FetchError, read_regular_file
 
@@ -179,15 +179,7 @@ def storage_for(location: str, options: dict[str, Any]) -> Storage:
 
 def _write_local(target: Path, data: bytes) -> None:
     """Write `data` to `target` through a temporary file renamed over it."""
-    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with temporary.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        temporary.replace(target)
+        write_atomically(target, data)
     except OSError as exc:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
         raise StorageError(f"cannot write {target}: {exc.strerror or exc}") from None
