@@ -433,7 +433,9 @@ def _published(source: Source, apis: list[ApiEntry]) -> tuple[list[ApiEntry], li
     return kept, missing
 
 
-def _bundle_sources(settings: PortalSettings) -> tuple[list[Source], list[tuple[str, Finding]]]:
+def _bundle_sources(
+    settings: PortalSettings, store: StageCache | None
+) -> tuple[list[Source], list[tuple[str, Finding]]]:
     """The checkouts of every source of bundles, and the findings about its bundles.
 
     Raises:
@@ -454,7 +456,7 @@ def _bundle_sources(settings: PortalSettings) -> tuple[list[Source], list[tuple[
             )
             continue
         try:
-            unpacked = read_bundles(source_settings, settings)
+            unpacked = read_bundles(source_settings, settings, store)
         except StorageError as exc:
             raise SourceError(f"source '{source_settings.name}': {exc}") from None
         sources.extend(unpacked.sources)
@@ -520,7 +522,9 @@ def read_portal(
     """
     bundle_findings: list[tuple[str, Finding]] = []
     if sources is None:
-        bundled, bundle_findings = _bundle_sources(settings)
+        bundled, bundle_findings = _bundle_sources(
+            settings, cache.store if cache is not None else None
+        )
         sources = [*resolve_sources(settings), *bundled]
     results = _read_sources(sources, settings, cache)
     _drop_duplicate_entities(results)

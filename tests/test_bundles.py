@@ -9,6 +9,7 @@ by file with a portal that reads the same repositories directly.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -369,7 +370,7 @@ def test_a_bundle_is_escaped_like_a_spec(tmp_path):
     assert "&lt;script&gt;" in page
 
 
-def test_unchanged_bundles_are_not_unpacked_or_read_again(tmp_path):
+def test_unchanged_bundles_are_not_unpacked_or_read_again(tmp_path, caplog):
     folder = tmp_path / "bundles"
     _write(folder, "good", _bundle("Good API", "good", "good-svc"))
     _build_with(tmp_path)
@@ -377,7 +378,10 @@ def test_unchanged_bundles_are_not_unpacked_or_read_again(tmp_path):
     spec = unpacked / "openapi.json"
     before = spec.stat()
     stages = sorted(p for p in (tmp_path / "cache").rglob("*") if p.is_file())
+    caplog.set_level(logging.DEBUG)
+    caplog.clear()
     _build_with(tmp_path)
+    assert "good.bundle.json: unchanged since it was read, not read again" in caplog.text
     assert spec.stat().st_ino == before.st_ino
     assert spec.stat().st_mtime_ns == before.st_mtime_ns
     # No new entry in any stage's cache: every reading and score came back from it.

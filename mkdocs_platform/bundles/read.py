@@ -17,13 +17,14 @@ import hashlib
 import shutil
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
 from mkdocs_platform.bundles.format import SUFFIX, Bundle, BundleError, parse_bundle
-from mkdocs_platform.bundles.storage import StorageError, storage_for
+from mkdocs_platform.bundles.storage import Storage, StorageError, storage_for
+from mkdocs_platform.cache import StageCache, content_key
 from mkdocs_platform.models import Finding, PortalSettings, Source, SourceSettings
 from mkdocs_platform.models.portal import BundleOrigin
 from mkdocs_platform.models.sdk import SdkSettings
@@ -55,15 +56,55 @@ def bundle_finding(where: str, problem: str) -> Finding:
     )
 
 
+STAGE = "bundles"
+"""The stage cache keeping what each bundle held, by where it is and its stamp."""
+
+
 @dataclass
-class _Group:
-    """The bundles of one service at one commit."""
+class _Member:
+    """A bundle of a group, as read from `path` of the storage."""
 
-    bundles: list[tuple[str, Bundle]] = field(default_factory=list)
+    where: str
+    path: str
+    bundle: Bundle
+    light: bool = False
+    """Whether it came from the cache without its files (enough while its folder exists)."""
 
 
-def read_bundles(settings: SourceSettings, portal: PortalSettings) -> BundleSources:
+def _light(bundle: Bundle) -> Bundle:
+    """The bundle without what the portal reads from its unpacked files."""
+    return replace(bundle, files={}, document=None, findings=(), scorecard=None, sdks=())
+
+
+def _read_member(
+    storage: Storage, path: str, stamp: str | None, limit: int, store: StageCache | None
+) -> _Member:
+    """The bundle at `path`: from the cache while its stamp is unchanged, else read whole.
+
+    Raises:
+        StorageError, BundleError: when it cannot be read or used.
+    """
+    where = storage.display(path)
+    key = content_key(STAGE, where, stamp, limit) if store is not None and stamp else None
+    if key is not None and store is not None:
+        kept = store.get(STAGE, key)
+        if isinstance(kept, Bundle):
+            log.debug("bundle %s: unchanged since it was read, not read again", where)
+            return _Member(where, path, kept, light=True)
+    bundle = parse_bundle(storage.read(path, limit))
+    if key is not None and store is not None:
+        store.put(STAGE, key, _light(bundle))
+    return _Member(where, path, bundle)
+
+
+def read_bundles(
+    settings: SourceSettings, portal: PortalSettings, store: StageCache | None = None
+) -> BundleSources:
     """Every usable bundle of the source, unpacked into checkouts grouped by service.
+
+    With `store`, a bundle whose stamp (size and time, or the object store's ETag) did not
+    change since a build read it is not read again; while its service's folder is unpacked
+    already, it costs no work.
 
     Raises:
         StorageError: when the location cannot be reached or listed at all.
@@ -71,42 +112,43 @@ def read_bundles(settings: SourceSettings, portal: PortalSettings) -> BundleSour
     result = BundleSources()
     storage = storage_for(settings.bundles or "", dict(settings.storage_options))
     limit = portal.max_spec_size * BUNDLE_SIZE_FACTOR
-    groups: dict[tuple[str, str | None], _Group] = {}
+    groups: dict[tuple[str, str | None], list[_Member]] = {}
     api_ids: dict[str, str] = {}
-    paths = storage.bundle_paths(SUFFIX)
-    if not paths:
+    found = storage.bundle_stamps(SUFFIX)
+    if not found:
         log.warning("source '%s': no bundle found at %s", settings.name, storage.location)
-    for path in paths:
-        where = storage.display(path)
+    for path, stamp in found:
         try:
-            bundle = parse_bundle(storage.read(path, limit))
+            member = _read_member(storage, path, stamp, limit, store)
         except (StorageError, BundleError) as exc:
-            result.findings.append(bundle_finding(where, str(exc)))
+            result.findings.append(bundle_finding(storage.display(path), str(exc)))
             continue
+        bundle = member.bundle
         other = api_ids.get(bundle.api_id)
         if other is not None:
             result.findings.append(
-                bundle_finding(where, f"it gives the API id '{bundle.api_id}', as {other} does")
+                bundle_finding(
+                    member.where, f"it gives the API id '{bundle.api_id}', as {other} does"
+                )
             )
             continue
-        api_ids[bundle.api_id] = where
-        groups.setdefault((bundle.source.name, bundle.source.commit), _Group()).bundles.append(
-            (where, bundle)
-        )
+        if bundle.api_id:
+            api_ids[bundle.api_id] = member.where
+        groups.setdefault((bundle.source.name, bundle.source.commit), []).append(member)
     names: dict[str, str | None] = {}
-    for (name, commit), group in groups.items():
+    for (name, commit), members in groups.items():
         if name in names:
-            for where, _ in group.bundles:
+            for member in members:
                 result.findings.append(
                     bundle_finding(
-                        where,
+                        member.where,
                         f"it is of source '{name}' at commit {str(commit)[:12]}, but bundles of "
                         f"that source at commit {str(names[name])[:12]} are read already",
                     )
                 )
             continue
         names[name] = commit
-        source = _unpack(group, portal.cache_dir, result.findings)
+        source = _unpack(members, storage, limit, portal.cache_dir, result.findings)
         if source is not None:
             result.sources.append(source)
     for finding in result.findings:
@@ -114,38 +156,63 @@ def read_bundles(settings: SourceSettings, portal: PortalSettings) -> BundleSour
     return result
 
 
-def _group_digest(bundles: Sequence[tuple[str, Bundle]]) -> str:
+def _group_digest(members: Sequence[_Member]) -> str:
     digest = hashlib.sha256()
-    for _, bundle in sorted(bundles, key=lambda item: item[1].digest):
-        digest.update(bundle.digest.encode("ascii"))
+    for member in sorted(members, key=lambda m: m.bundle.digest):
+        digest.update(member.bundle.digest.encode("ascii"))
     return digest.hexdigest()[:40]
 
 
-def _unpack(group: _Group, cache_dir: Path, findings: list[Finding]) -> Source | None:
-    """The checkout of a group's files, unpacked once; None when it cannot be."""
-    files: dict[str, str] = {}
-    kept: list[tuple[str, Bundle]] = []
-    for where, bundle in group.bundles:
-        clash = next(
-            (name for name, text in bundle.files.items() if files.get(name, text) != text), None
-        )
-        if clash is not None:
-            findings.append(
-                bundle_finding(where, f"it holds another {clash!r} than the bundles beside it")
-            )
+def _whole(
+    members: list[_Member], storage: Storage, limit: int, findings: list[Finding]
+) -> list[_Member]:
+    """The members with their files: those that came from the cache are read again."""
+    whole = []
+    for member in members:
+        if not member.light:
+            whole.append(member)
             continue
-        files.update(bundle.files)
-        kept.append((where, bundle))
-    if not kept:
-        return None
-    folder = cache_dir / "bundles" / _group_digest(kept)
-    try:
-        _write_tree(folder, files)
-    except (OSError, UnicodeError) as exc:
-        for where, _ in kept:
-            findings.append(bundle_finding(where, f"it cannot be unpacked ({exc})"))
-        return None
-    first = kept[0][1].source
+        try:
+            bundle = parse_bundle(storage.read(member.path, limit))
+        except (StorageError, BundleError) as exc:
+            findings.append(bundle_finding(member.where, str(exc)))
+            continue
+        whole.append(_Member(member.where, member.path, bundle))
+    return whole
+
+
+def _unpack(
+    members: list[_Member], storage: Storage, limit: int, cache_dir: Path, findings: list[Finding]
+) -> Source | None:
+    """The checkout of a group's files, unpacked once; None when it cannot be."""
+    folder = cache_dir / "bundles" / _group_digest(members)
+    kept = members
+    if not folder.is_dir():
+        files: dict[str, str] = {}
+        kept = []
+        for member in _whole(members, storage, limit, findings):
+            clash = next(
+                (n for n, text in member.bundle.files.items() if files.get(n, text) != text), None
+            )
+            if clash is not None:
+                findings.append(
+                    bundle_finding(
+                        member.where, f"it holds another {clash!r} than the bundles beside it"
+                    )
+                )
+                continue
+            files.update(member.bundle.files)
+            kept.append(member)
+        if not kept:
+            return None
+        folder = cache_dir / "bundles" / _group_digest(kept)
+        try:
+            _write_tree(folder, files)
+        except (OSError, UnicodeError) as exc:
+            problem = f"it cannot be unpacked ({exc})"
+            findings.extend(bundle_finding(member.where, problem) for member in kept)
+            return None
+    first = kept[0].bundle.source
     settings = SourceSettings(
         name=first.name,
         path=folder,
@@ -175,8 +242,8 @@ def _unpack(group: _Group, cache_dir: Path, findings: list[Finding]) -> Source |
         edit_template=first.edit_template,
         line_template=first.line_template,
         bundle=BundleOrigin(
-            locations=tuple(where for where, _ in kept),
-            validation=tuple((bundle.api_id, bundle.validation) for _, bundle in kept),
+            locations=tuple(member.where for member in kept),
+            validation=tuple((m.bundle.api_id, m.bundle.validation) for m in kept),
         ),
     )
 

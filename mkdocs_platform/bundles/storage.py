@@ -80,29 +80,36 @@ class Storage:
             raise StorageError(f"cannot write {self.display(path)}: {_reason(exc)}") from None
         return self.display(path)
 
-    def bundle_paths(self, suffix: str) -> list[str]:
-        """The bundles of the location, sorted: those the glob matches, or every file under the
-        folder whose name ends with `suffix`."""
+    def bundle_stamps(self, suffix: str) -> list[tuple[str, str | None]]:
+        """(path, stamp) of every bundle of the location, sorted by path: those the glob
+        matches, or every file under the folder whose name ends with `suffix`. The stamp
+        changes whenever the file does (size and times, or the store's ETag); None when the
+        store tells nothing that would."""
         if self.local and self.pattern is None:
             return _local_bundles(Path(self.root), self.location, suffix)
         try:
             if self.pattern is not None:
-                paths = [p for p in self.fs.glob(self.pattern) if not self.fs.isdir(p)]
+                found = self.fs.glob(self.pattern, detail=True)
             elif self.fs.isdir(self.root):
-                paths = [p for p in self.fs.find(self.root) if p.endswith(suffix)]
+                found = self.fs.find(self.root, detail=True)
+                found = {p: info for p, info in found.items() if str(p).endswith(suffix)}
             elif self.fs.exists(self.root):
-                paths = [self.root]
+                found = {self.root: self.fs.info(self.root)}
             elif self.local:
                 # A folder on this machine that is not there is a mistake; an empty prefix of
                 # an object store is a service that has not published yet.
                 raise StorageError(f"{self.location} does not exist")  # noqa: TRY301
             else:
-                paths = []
+                found = {}
         except StorageError:
             raise
         except Exception as exc:  # noqa: BLE001 - each fsspec backend raises its own errors
             raise StorageError(f"cannot list {self.location}: {_reason(exc)}") from None
-        return sorted(str(p) for p in paths)
+        return sorted(
+            (str(path), _stamp(info))
+            for path, info in found.items()
+            if not (isinstance(info, dict) and info.get("type") == "directory")
+        )
 
     def read(self, path: str, max_size: int) -> bytes:
         """The bytes of the bundle at `path`, refused past `max_size`."""
@@ -129,16 +136,36 @@ class Storage:
         return data
 
 
-def _local_bundles(root: Path, location: str, suffix: str) -> list[str]:
+STAMP_KEYS = ("size", "ETag", "etag", "md5Hash", "crc32c", "LastModified", "mtime", "updated")
+"""What object stores say of an object that changes with its content."""
+
+
+def _stamp(info: Any) -> str | None:
+    if not isinstance(info, dict):
+        return None
+    known = {key: str(info[key]) for key in STAMP_KEYS if info.get(key) is not None}
+    # The size alone changes with too few edits to stand for the content.
+    return repr(sorted(known.items())) if set(known) - {"size"} else None
+
+
+def _local_stamp(path: Path) -> str | None:
+    try:
+        info = path.lstat()
+    except OSError:
+        return None
+    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}:{info.st_ctime_ns}"
+
+
+def _local_bundles(root: Path, location: str, suffix: str) -> list[tuple[str, str | None]]:
     """The bundles under a local folder, links to folders not followed (no loops)."""
     if not root.is_dir():
         if root.is_file():
-            return [str(root)]
+            return [(str(root), _local_stamp(root))]
         raise StorageError(f"{location} does not exist")
     found: list[str] = []
     for folder, _, names in os.walk(root, followlinks=False):
         found.extend(str(Path(folder) / name) for name in names if name.endswith(suffix))
-    return sorted(found)
+    return [(path, _local_stamp(Path(path))) for path in sorted(found)]
 
 
 def _protocols(fs: Any) -> tuple[str, ...]:
