@@ -185,15 +185,19 @@ def safe_relative_path(name: str) -> bool:
     )
 
 
-def _schema_problem(data: Any) -> str | None:
-    # Imported here: jsonschema takes a moment to import, and most builds read no bundle.
-    import jsonschema
+@cache
+def _schema_validator() -> Any:
+    import jsonschema_rs
 
-    validator = jsonschema.Draft202012Validator(load_schema())
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    return jsonschema_rs.validator_for(load_schema())
+
+
+def _schema_problem(data: Any) -> str | None:
+    """The first way `data` breaks the bundle schema, or None."""
+    error = next(iter(_schema_validator().iter_errors(data)), None)
     if error is None:
         return None
-    where = "/".join(str(part) for part in error.absolute_path) or "the top level"
+    where = "/".join(str(part) for part in error.instance_path) or "the top level"
     return f"it does not match the bundle format at {where}: {error.message[:300]}"
 
 
