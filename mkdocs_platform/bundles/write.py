@@ -20,7 +20,6 @@ from mkdocs_platform.bundles.format import (
 from mkdocs_platform.bundles.storage import storage_for
 from mkdocs_platform.models import ApiEntry, CatalogEntity, Portal, Source
 from mkdocs_platform.openapi.fetch import FetchError, read_regular_file
-from mkdocs_platform.openapi.validate import RULE as VALIDATION_RULE
 from mkdocs_platform.scorecard.codeowners import MAX_CODEOWNERS_SIZE, find_codeowners
 from mkdocs_platform.scorecard.report import api_json
 
@@ -155,6 +154,10 @@ def _entity_json(entity: CatalogEntity | None) -> dict[str, Any] | None:
 
 def make_bundle(portal: Portal, api: ApiEntry) -> Bundle:
     """The bundle of one API of a read and scored portal."""
+    # Imported here: the validator's modules take a second to import, and a `check` that
+    # publishes nothing must not pay for them.
+    from mkdocs_platform.openapi.validate import RULE as VALIDATION_RULE
+
     root = api.source.root
     max_size = portal.settings.max_spec_size
     files: dict[str, str] = {}
