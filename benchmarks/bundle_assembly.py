@@ -65,6 +65,7 @@ from portal_speed import (  # noqa: E402
     portal_problems,
     read_scorecards,
     run_child,
+    work_folder,
 )
 
 BUNDLE_SUFFIX = ".bundle.json"
@@ -277,12 +278,7 @@ def main() -> None:
 
     load_before = os.getloadavg()
     figures: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="bundle-assembly-") as temporary:
-        work = args.workdir.resolve() if args.workdir else Path(temporary)
-        if args.workdir:
-            work.mkdir(parents=True, exist_ok=True)
-            if any(work.iterdir()):
-                sys.exit(f"{work} is not empty")
+    with work_folder(args.workdir, "bundle-assembly-") as work:
         try:
             run_all(args, work, figures)
         except KeyboardInterrupt:

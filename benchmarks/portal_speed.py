@@ -59,7 +59,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,18 @@ PHRASE = len("lorem ipsum dolor sit amet consectetur ")
 
 
 # -- child processes ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def work_folder(workdir: Path | None, prefix: str) -> Iterator[Path]:
+    """`workdir` (which must be empty) to keep the files, else a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix=prefix) as temporary:
+        work = workdir.resolve() if workdir else Path(temporary)
+        if workdir:
+            work.mkdir(parents=True, exist_ok=True)
+            if any(work.iterdir()):
+                sys.exit(f"{work} is not empty")
+        yield work
 
 
 def child_env(xdg: Path | None = None) -> dict[str, str]:
@@ -768,12 +780,7 @@ def main() -> None:
     builds: list[Build] = []
     problems: dict[str, list[str]] = {}
     extra: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory(prefix="portal-speed-") as temporary:
-        work = args.workdir.resolve() if args.workdir else Path(temporary)
-        if args.workdir:
-            work.mkdir(parents=True, exist_ok=True)
-            if any(work.iterdir()):
-                sys.exit(f"{work} is not empty")
+    with work_folder(args.workdir, "portal-speed-") as work:
         try:
             run_all(args, github_spec, work, rows, builds, problems, extra)
         except KeyboardInterrupt:
