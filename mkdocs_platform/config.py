@@ -256,13 +256,14 @@ def _check_bundle_source(source: SourceConfig, label: str, folder: Path) -> None
             f"{', '.join(repr(k) for k in others)} (the service's own CI reads those when it "
             "publishes the bundles)"
         )
+    secret = secret_option(source.storage_options)
+    if secret is not None:
+        raise ValidationError(
+            f"{label}: the storage option {secret!r} would hold a credential in mkdocs.yml; "
+            "give credentials in the environment (AWS_ACCESS_KEY_ID, GOOGLE_APPLICATION_"
+            "CREDENTIALS, AZURE_STORAGE_CONNECTION_STRING, ...) instead"
+        )
     for key, value in source.storage_options.items():
-        if not isinstance(key, str) or secret_option({key: value}):
-            raise ValidationError(
-                f"{label}: the storage option {key!r} would hold a credential in mkdocs.yml; "
-                "give credentials in the environment (AWS_ACCESS_KEY_ID, GOOGLE_APPLICATION_"
-                "CREDENTIALS, AZURE_STORAGE_CONNECTION_STRING, ...) instead"
-            )
         if not isinstance(value, str | int | float | bool) and value is not None:
             raise ValidationError(f"{label}: the storage option {key!r} must be a plain value")
     location = str(source.bundles)

@@ -12,13 +12,13 @@ describes it.
  "content": {...}}
 ```
 
-`digest` is the SHA-256 of `content` as canonical JSON (sorted keys, no spaces, ASCII): a
+`digest` is the SHA-256 of `content` as canonical JSON (sorted keys, no spaces, ASCII; see
+`history.records.canonical_json`): a
 bundle whose content was changed or cut short after it was written fails it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
@@ -27,6 +27,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mkdocs_platform.errors import PlatformError
+from mkdocs_platform.history.records import spec_hash
 from mkdocs_platform.models import Finding, SpecSelector
 from mkdocs_platform.models.findings import finding_from_dict
 
@@ -107,19 +108,9 @@ class Bundle:
     """`sha256:<hex>` of its content, once written or read."""
 
 
-def canonical(value: Any) -> bytes:
-    """`value` as canonical JSON bytes: what the digest is taken of."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode(
-        "ascii"
-    )
-
-
 def content_digest(content: Any) -> str:
-    return "sha256:" + hashlib.sha256(canonical(content)).hexdigest()
-
-
-def _finding_dict(finding: Finding) -> dict[str, Any]:
-    return asdict(finding)
+    """`sha256:<hex>` of `content` as canonical JSON: the digest a bundle carries."""
+    return "sha256:" + spec_hash(content)
 
 
 def bundle_content(bundle: Bundle) -> dict[str, Any]:
@@ -144,9 +135,9 @@ def bundle_content(bundle: Bundle) -> dict[str, Any]:
             "system": source.system,
         },
         "files": dict(sorted(bundle.files.items())),
-        "validation": [_finding_dict(f) for f in bundle.validation],
+        "validation": [asdict(f) for f in bundle.validation],
         "document": bundle.document,
-        "findings": [_finding_dict(f) for f in bundle.findings],
+        "findings": [asdict(f) for f in bundle.findings],
         "scorecard": bundle.scorecard,
         "catalog": bundle.catalog,
         "sdks": list(bundle.sdks),

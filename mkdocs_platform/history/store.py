@@ -51,7 +51,7 @@ from mkdocs_platform.models.history import (
     HistorySettings,
     PortfolioRecord,
 )
-from mkdocs_platform.openapi.fetch import FetchError, read_regular_file
+from mkdocs_platform.openapi.fetch import FetchError, file_kind, os_reason, read_regular_file
 
 FORMAT_NAME = "mkdocs-platform-history"
 """The `format` of every history file's header."""
@@ -118,10 +118,12 @@ def read_history(settings: HistorySettings, max_size: int = DEFAULT_MAX_SIZE) ->
     except FileNotFoundError:
         return history
     except OSError as exc:
-        history.findings.append(_folder_finding(folder, f"cannot be read ({_reason(exc)})"))
+        history.findings.append(_folder_finding(folder, f"cannot be read ({os_reason(exc)})"))
         return history
     if not stat.S_ISDIR(info.st_mode):
-        history.findings.append(_folder_finding(folder, f"is {_kind(info.st_mode)}, not a folder"))
+        history.findings.append(
+            _folder_finding(folder, f"is {file_kind(info.st_mode)}, not a folder")
+        )
         return history
     for name in _listing(folder, APIS, history.findings):
         if name.startswith(".") or not name.endswith(".jsonl"):
@@ -148,15 +150,17 @@ def _listing(folder: Path, name: str, findings: list[Finding]) -> list[str]:
     except FileNotFoundError:
         return []
     except OSError as exc:
-        findings.append(_folder_finding(path, f"cannot be read ({_reason(exc)})", folder))
+        findings.append(_folder_finding(path, f"cannot be read ({os_reason(exc)})", folder))
         return []
     if not stat.S_ISDIR(info.st_mode):
-        findings.append(_folder_finding(path, f"is {_kind(info.st_mode)}, not a folder", folder))
+        findings.append(
+            _folder_finding(path, f"is {file_kind(info.st_mode)}, not a folder", folder)
+        )
         return []
     try:
         return sorted(entry.name for entry in os.scandir(path))
     except OSError as exc:
-        findings.append(_folder_finding(path, f"cannot be read ({_reason(exc)})", folder))
+        findings.append(_folder_finding(path, f"cannot be read ({os_reason(exc)})", folder))
         return []
 
 
@@ -388,7 +392,7 @@ def _prepare_folder(folder: Path) -> None:
             where = "it" if path == folder else path.name
             raise HistoryError(
                 f"cannot write the history folder {folder}: {where} is "
-                f"{_kind(info.st_mode)}, not a folder"
+                f"{file_kind(info.st_mode)}, not a folder"
             )
 
 
@@ -435,7 +439,7 @@ def _write_error(folder: Path, path: Path, exc: OSError) -> HistoryError:
     except ValueError:
         rel = str(path)
     where = f" ({rel})" if rel not in ("", ".") else ""
-    return HistoryError(f"cannot write the history folder {folder}: {_reason(exc)}{where}")
+    return HistoryError(f"cannot write the history folder {folder}: {os_reason(exc)}{where}")
 
 
 # -- stored specs and SDK surfaces -----------------------------------------------------------
@@ -546,25 +550,3 @@ def _folder_finding(path: Path, problem: str, folder: Path | None = None) -> Fin
     return _history_finding(
         folder, rel, f"the history folder's {rel} {problem}; what it holds is left out"
     )
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISLNK(mode):
-        return "a symbolic link"
-    if stat.S_ISREG(mode):
-        return "a file"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a file"
-
-
-def _reason(exc: BaseException) -> str:
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror
-    return str(exc) or type(exc).__name__

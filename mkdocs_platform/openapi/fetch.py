@@ -41,9 +41,14 @@ class FetchError(PlatformError):
         self.message = message
 
 
-def _kind(mode: int) -> str:
+def file_kind(mode: int) -> str:
+    """What a file of `mode` is, for a message (`a folder`, `a named pipe`, ...)."""
     if stat.S_ISDIR(mode):
         return "a folder"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISREG(mode):
+        return "a file"
     if stat.S_ISFIFO(mode):
         return "a named pipe"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
@@ -55,7 +60,7 @@ def _kind(mode: int) -> str:
 
 def _check_regular(mode: int, size: int, max_size: int) -> None:
     if not stat.S_ISREG(mode):
-        raise FetchError(f"it is {_kind(mode)}, not a regular file; it was not read")
+        raise FetchError(f"it is {file_kind(mode)}, not a regular file; it was not read")
     if size > max_size:
         raise FetchError(f"the file is {size:,} bytes, over max_spec_size ({max_size:,} bytes)")
 
@@ -71,11 +76,11 @@ def regular_file_inside(path: Path, root: Path) -> Path:
         inside = resolved.is_relative_to(root.resolve())
         mode = resolved.stat().st_mode
     except (OSError, ValueError, RuntimeError) as exc:
-        raise FetchError(f"cannot read the file: {_reason(exc)}") from None
+        raise FetchError(f"cannot read the file: {os_reason(exc)}") from None
     if not inside:
         raise FetchError("it leaves the source's checkout; it was not read")
     if not stat.S_ISREG(mode):
-        raise FetchError(f"it is {_kind(mode)}, not a regular file; it was not read")
+        raise FetchError(f"it is {file_kind(mode)}, not a regular file; it was not read")
     return resolved
 
 
@@ -95,27 +100,28 @@ def read_regular_file(
     try:
         before = resolved.stat() if follow_links else resolved.lstat()
     except (OSError, ValueError) as exc:
-        raise FetchError(f"cannot read the file: {_reason(exc)}") from None
+        raise FetchError(f"cannot read the file: {os_reason(exc)}") from None
     if stat.S_ISLNK(before.st_mode):
         raise FetchError("it is a symbolic link, which is not followed here; it was not read")
     _check_regular(before.st_mode, before.st_size, max_size)
     try:
         descriptor = os.open(resolved, _OPEN_FLAGS)
     except (OSError, ValueError) as exc:
-        raise FetchError(f"cannot read the file: {_reason(exc)}") from None
+        raise FetchError(f"cannot read the file: {os_reason(exc)}") from None
     with os.fdopen(descriptor, "rb") as handle:
         opened = os.fstat(handle.fileno())
         _check_regular(opened.st_mode, opened.st_size, max_size)
         try:
             raw = handle.read(max_size + 1)
         except OSError as exc:
-            raise FetchError(f"cannot read the file: {_reason(exc)}") from None
+            raise FetchError(f"cannot read the file: {os_reason(exc)}") from None
     if len(raw) > max_size:
         raise FetchError(f"the file grew past max_spec_size ({max_size:,} bytes) while read")
     return raw
 
 
-def _reason(exc: BaseException) -> str:
+def os_reason(exc: BaseException) -> str:
+    """Why an OS call failed, in the OS's words where it gives them."""
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc) or type(exc).__name__

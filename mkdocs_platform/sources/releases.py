@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from mkdocs_platform.cache import write_atomically
 from mkdocs_platform.changes.semver import is_release_tag, release_order
 from mkdocs_platform.models import Source
 from mkdocs_platform.sources.git import FETCH_TIMEOUT, Git, GitError, check_url, parse_tags
@@ -114,11 +115,8 @@ def _read_meta(cache: Path, url: str, ref: str | None = None) -> dict[str, dict[
 
 
 def _write_meta(cache: Path, url: str, ref: str, tags: dict[str, dict[str, str]]) -> None:
-    target = cache / META_FILE
-    temporary = target.with_suffix(".tmp")
     meta = {"url": url, "ref": ref, "tags": tags}
-    temporary.write_text(json.dumps(meta, sort_keys=True), encoding="utf-8")
-    temporary.replace(target)
+    write_atomically(cache / META_FILE, json.dumps(meta, sort_keys=True).encode("utf-8"))
 
 
 def _releases(tags: dict[str, dict[str, str]], pattern: str | None) -> list[Release]:
