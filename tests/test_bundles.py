@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ from mkdocs_platform.bundles.format import (
     load_schema,
     parse_bundle,
 )
+from mkdocs_platform.bundles.storage import storage_for
 
 from .conftest import build_site, git, minimal_spec, run_cli, site_files, write_files
 from .s3server import s3_bucket_fixture, s3_server_fixture  # noqa: F401
@@ -291,6 +293,51 @@ def test_a_bundle_whose_id_clashes_is_a_finding_and_the_first_stays(tmp_path, ca
     warnings = "\n".join(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
     assert f"b-twin{SUFFIX}: it gives the API id 'pets'" in warnings
     assert f"c-own{SUFFIX}: it gives the API id 'own'" in warnings
+
+
+def _at_commit(bundle: dict[str, Any], commit: str) -> dict[str, Any]:
+    bundle["content"]["source"]["commit"] = commit
+    bundle["digest"] = content_digest(bundle["content"])
+    return bundle
+
+
+@pytest.mark.parametrize("old_name", ["a-old", "z-old"])
+def test_bundles_left_from_an_older_commit_are_findings_and_the_newest_commit_stays(
+    tmp_path, caplog, old_name
+):
+    folder = tmp_path / "bundles"
+    # The service renamed its API: the bundle of its old name stays in the storage.
+    _write(folder, old_name, _at_commit(_bundle("Old name", "old-name", "svc"), "1" * 40))
+    _write(folder, "m-new", _at_commit(_bundle("New name", "new-name", "svc"), "2" * 40))
+    _write(folder, "other", _bundle("Other API", "other", "other-svc"))
+    hour_ago = (folder / f"m-new{SUFFIX}").stat().st_mtime - 3600
+    os.utime(folder / f"{old_name}{SUFFIX}", (hour_ago, hour_ago))
+
+    site = _build_with(tmp_path)
+
+    assert "New name" in site.article("apis/new-name/index.html").select_one("h1").get_text()
+    assert (site.dir / "apis" / "other" / "index.html").is_file()
+    assert not (site.dir / "apis" / "old-name").exists()
+    warnings = "\n".join(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    assert (
+        f"{old_name}{SUFFIX}: it is of source 'svc' at commit {'1' * 12}, older than the "
+        f"bundles of commit {'2' * 12}"
+    ) in warnings
+    assert "m-new" not in warnings
+
+
+def test_object_storage_says_when_each_bundle_was_written(s3_bucket):
+    storage = storage_for(s3_bucket.url, s3_bucket.storage_options)
+    before = time.time()
+    storage.write_whole(f"pets{SUFFIX}", json.dumps(_bundle("Pets", "pets")).encode())
+
+    (listed,) = storage.list_bundles(SUFFIX)
+
+    assert listed.path.endswith(f"pets{SUFFIX}")
+    assert listed.stamp is not None
+    # S3 keeps whole seconds; a day either way leaves room for any clock on the machine.
+    assert listed.modified is not None
+    assert abs(listed.modified - before) < 86_400
 
 
 def test_a_bundle_naming_a_file_outside_its_folder_is_refused(tmp_path, caplog):

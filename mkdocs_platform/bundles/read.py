@@ -6,8 +6,9 @@ same pipeline as any checkout, except that their specs are not validated again: 
 brings its validator's findings. Bundles whose digests did not change since the last build
 unpack to the same folder, which is kept, so the reading cache finds their readings unchanged.
 
-Bundles are untrusted: a bundle that cannot be read, is damaged, is of a newer format, or
-clashes with another is a finding naming it, and the other bundles go on.
+Bundles are untrusted: a bundle that cannot be read, is damaged, is of a newer format,
+clashes with another, or is left over from an older commit of its service is a finding naming
+it, and the other bundles go on.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 from mkdocs.plugins import get_plugin_logger
 
 from mkdocs_platform.bundles.format import SUFFIX, Bundle, BundleError, parse_bundle
-from mkdocs_platform.bundles.storage import Storage, StorageError, storage_for
+from mkdocs_platform.bundles.storage import Storage, StorageError, StoredBundle, storage_for
 from mkdocs_platform.cache import StageCache, content_key
 from mkdocs_platform.models import Finding, PortalSettings, Source, SourceSettings
 from mkdocs_platform.models.portal import BundleOrigin
@@ -69,6 +70,8 @@ class _Member:
     bundle: Bundle
     light: bool = False
     """Whether it came from the cache without its files (enough while its folder exists)."""
+    modified: float | None = None
+    """When the storage says it was written."""
 
 
 def _light(bundle: Bundle) -> Bundle:
@@ -77,24 +80,26 @@ def _light(bundle: Bundle) -> Bundle:
 
 
 def _read_member(
-    storage: Storage, path: str, stamp: str | None, limit: int, store: StageCache | None
+    storage: Storage, stored: StoredBundle, limit: int, store: StageCache | None
 ) -> _Member:
-    """The bundle at `path`: from the cache while its stamp is unchanged, else read whole.
+    """The bundle listed as `stored`: from the cache while its stamp is unchanged, else read
+    whole.
 
     Raises:
         StorageError, BundleError: when it cannot be read or used.
     """
+    path, stamp = stored.path, stored.stamp
     where = storage.display(path)
     key = content_key(STAGE, where, stamp, limit) if store is not None and stamp else None
     if key is not None and store is not None:
         kept = store.get(STAGE, key)
         if isinstance(kept, Bundle):
             log.debug("bundle %s: unchanged since it was read, not read again", where)
-            return _Member(where, path, kept, light=True)
+            return _Member(where, path, kept, light=True, modified=stored.modified)
     bundle = parse_bundle(storage.read(path, limit))
     if key is not None and store is not None:
         store.put(STAGE, key, _light(bundle))
-    return _Member(where, path, bundle)
+    return _Member(where, path, bundle, modified=stored.modified)
 
 
 def read_bundles(
@@ -112,17 +117,20 @@ def read_bundles(
     result = BundleSources()
     storage = storage_for(settings.bundles or "", dict(settings.storage_options))
     limit = portal.max_spec_size * BUNDLE_SIZE_FACTOR
-    groups: dict[tuple[str, str | None], list[_Member]] = {}
-    api_ids: dict[str, str] = {}
-    found = storage.bundle_stamps(SUFFIX)
+    found = storage.list_bundles(SUFFIX)
     if not found:
         log.warning("source '%s': no bundle found at %s", settings.name, storage.location)
-    for path, stamp in found:
+    members: list[_Member] = []
+    for stored in found:
         try:
-            member = _read_member(storage, path, stamp, limit, store)
+            member = _read_member(storage, stored, limit, store)
         except (StorageError, BundleError) as exc:
-            result.findings.append(bundle_finding(storage.display(path), str(exc)))
+            result.findings.append(bundle_finding(storage.display(stored.path), str(exc)))
             continue
+        members.append(member)
+    api_ids: dict[str, str] = {}
+    groups: dict[tuple[str, str | None], list[_Member]] = {}
+    for member in _newest_of_each_source(members, result.findings):
         bundle = member.bundle
         other = api_ids.get(bundle.api_id)
         if other is not None:
@@ -135,25 +143,50 @@ def read_bundles(
         if bundle.api_id:
             api_ids[bundle.api_id] = member.where
         groups.setdefault((bundle.source.name, bundle.source.commit), []).append(member)
-    names: dict[str, str | None] = {}
-    for (name, commit), members in groups.items():
-        if name in names:
-            for member in members:
-                result.findings.append(
-                    bundle_finding(
-                        member.where,
-                        f"it is of source '{name}' at commit {str(commit)[:12]}, but bundles of "
-                        f"that source at commit {str(names[name])[:12]} are read already",
-                    )
-                )
-            continue
-        names[name] = commit
-        source = _unpack(members, storage, limit, portal.cache_dir, result.findings)
+    for group in groups.values():
+        source = _unpack(group, storage, limit, portal.cache_dir, result.findings)
         if source is not None:
             result.sources.append(source)
     for finding in result.findings:
         log.warning("source '%s': %s", settings.name, finding.message)
     return result
+
+
+def _newest_of_each_source(members: list[_Member], findings: list[Finding]) -> list[_Member]:
+    """The members of each source's newest commit, in the order listed; the bundles a source
+    published at an older commit (an API since renamed or removed) are findings.
+
+    Newest is the commit whose bundles were written last, as the storage says; where it says
+    nothing, the commit listed first.
+    """
+    commits: dict[str, dict[str | None, float]] = {}
+    for member in members:
+        source = member.bundle.source
+        written = commits.setdefault(source.name, {})
+        when = member.modified if member.modified is not None else float("-inf")
+        written[source.commit] = max(written.get(source.commit, when), when)
+    newest = {
+        name: max(written, key=lambda commit: written[commit]) for name, written in commits.items()
+    }
+    kept = []
+    for member in members:
+        source = member.bundle.source
+        if source.commit == newest[source.name]:
+            kept.append(member)
+            continue
+        findings.append(
+            bundle_finding(
+                member.where,
+                f"it is of source '{source.name}' at commit {_short(source.commit)}, older than "
+                f"the bundles of commit {_short(newest[source.name])}; delete it if that source "
+                "no longer has this API",
+            )
+        )
+    return kept
+
+
+def _short(commit: str | None) -> str:
+    return commit[:12] if commit else "(none)"
 
 
 def _group_digest(members: Sequence[_Member]) -> str:
@@ -177,7 +210,7 @@ def _whole(
         except (StorageError, BundleError) as exc:
             findings.append(bundle_finding(member.where, str(exc)))
             continue
-        whole.append(_Member(member.where, member.path, bundle))
+        whole.append(replace(member, bundle=bundle, light=False))
     return whole
 
 

@@ -11,6 +11,7 @@ import contextlib
 import os
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,19 @@ def secret_option(options: dict[str, Any]) -> str | None:
 def _reason(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text[:300]}" if text else type(exc).__name__
+
+
+@dataclass(frozen=True)
+class StoredBundle:
+    """A bundle as the storage lists it."""
+
+    path: str
+    """Its path in the storage's filesystem."""
+    stamp: str | None
+    """Changes whenever the file does (size and times, or the store's ETag); None when the
+    store tells nothing that would."""
+    modified: float | None
+    """When it was last written (POSIX seconds), when the store says."""
 
 
 @dataclass
@@ -80,11 +94,9 @@ class Storage:
             raise StorageError(f"cannot write {self.display(path)}: {_reason(exc)}") from None
         return self.display(path)
 
-    def bundle_stamps(self, suffix: str) -> list[tuple[str, str | None]]:
-        """(path, stamp) of every bundle of the location, sorted by path: those the glob
-        matches, or every file under the folder whose name ends with `suffix`. The stamp
-        changes whenever the file does (size and times, or the store's ETag); None when the
-        store tells nothing that would."""
+    def list_bundles(self, suffix: str) -> list[StoredBundle]:
+        """Every bundle of the location, sorted by path: those the glob matches, or every file
+        under the folder whose name ends with `suffix`."""
         if self.local and self.pattern is None:
             return _local_bundles(Path(self.root), self.location, suffix)
         try:
@@ -106,9 +118,12 @@ class Storage:
         except Exception as exc:  # noqa: BLE001 - each fsspec backend raises its own errors
             raise StorageError(f"cannot list {self.location}: {_reason(exc)}") from None
         return sorted(
-            (str(path), _stamp(info))
-            for path, info in found.items()
-            if not (isinstance(info, dict) and info.get("type") == "directory")
+            (
+                StoredBundle(str(path), _stamp(info), _modified(info))
+                for path, info in found.items()
+                if not (isinstance(info, dict) and info.get("type") == "directory")
+            ),
+            key=lambda stored: stored.path,
         )
 
     def read(self, path: str, max_size: int) -> bytes:
@@ -148,24 +163,45 @@ def _stamp(info: Any) -> str | None:
     return repr(sorted(known.items())) if set(known) - {"size"} else None
 
 
-def _local_stamp(path: Path) -> str | None:
+MODIFIED_KEYS = ("LastModified", "last_modified", "updated", "mtime", "created")
+"""Where object stores say when an object was written (s3fs, adlfs, gcsfs, local, memory)."""
+
+
+def _modified(info: Any) -> float | None:
+    """When the object was written, from what its store said, in POSIX seconds."""
+    if not isinstance(info, dict):
+        return None
+    for key in MODIFIED_KEYS:
+        value = info.get(key)
+        if isinstance(value, datetime):
+            return value.timestamp()
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return float(value)
+        if isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
+    return None
+
+
+def _local_bundle(path: Path) -> StoredBundle:
     try:
         info = path.lstat()
     except OSError:
-        return None
-    return f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}:{info.st_ctime_ns}"
+        return StoredBundle(str(path), None, None)
+    stamp = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}:{info.st_ctime_ns}"
+    return StoredBundle(str(path), stamp, info.st_mtime)
 
 
-def _local_bundles(root: Path, location: str, suffix: str) -> list[tuple[str, str | None]]:
+def _local_bundles(root: Path, location: str, suffix: str) -> list[StoredBundle]:
     """The bundles under a local folder, links to folders not followed (no loops)."""
     if not root.is_dir():
         if root.is_file():
-            return [(str(root), _local_stamp(root))]
+            return [_local_bundle(root)]
         raise StorageError(f"{location} does not exist")
     found: list[str] = []
     for folder, _, names in os.walk(root, followlinks=False):
         found.extend(str(Path(folder) / name) for name in names if name.endswith(suffix))
-    return [(path, _local_stamp(Path(path))) for path in sorted(found)]
+    return [_local_bundle(Path(path)) for path in sorted(found)]
 
 
 def _protocols(fs: Any) -> tuple[str, ...]:
