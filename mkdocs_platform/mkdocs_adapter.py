@@ -12,6 +12,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
 
+from mkdocs_platform.bundles.storage import local_folder
 from mkdocs_platform.render.markdown import plain_title
 from mkdocs_platform.render.search import searchable
 from mkdocs_platform.render.site import (
@@ -301,11 +302,16 @@ class SearchView:
 
 
 def watched_paths(config: PlatformConfig, config_file_path: str | None) -> list[str]:
-    """Every local source directory and the waiver file, for `mkdocs serve` to watch."""
+    """Every local source directory, local folder of bundles and the waiver file, for
+    `mkdocs serve` to watch."""
     base = Path(config_file_path or ".").resolve().parent
     paths = [
         (base / s.path).resolve() for s in config.sources if s.path and (base / s.path).is_dir()
     ]
+    for source in config.sources:
+        folder = local_folder(source.bundles)
+        if folder is not None and (base / folder).is_dir():
+            paths.append((base / folder).resolve())
     waivers = config.scorecard.waivers
     if waivers and (base / waivers).is_file():
         paths.append((base / waivers).resolve())

@@ -5,8 +5,11 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -174,3 +177,28 @@ def git(*args: str, cwd: Path, date: str | None = None) -> str:
         env=env,
     )
     return result.stdout.strip()
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 now; released before the caller binds it, so another process
+    could take it in between (which shows as a server that never answers)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_for_page(url: str, needle: str, deadline: float) -> str:
+    """The page at `url` once it holds `needle`, or as it last was at `deadline`
+    (`time.monotonic()`)."""
+    last = ""
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                last = response.read().decode()
+            if needle in last:
+                return last
+        except OSError:
+            pass
+        time.sleep(0.3)
+    return last

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
+from .conftest import free_port
 
 if TYPE_CHECKING:
     import s3fs
@@ -92,15 +93,6 @@ def _require_s3_modules() -> None:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    # The port is released before moto binds it; another process could take it in between,
-    # which would show up as the server never answering, with the bind error in the log.
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def _log_tail(log_path: Path) -> str:
     try:
         text = log_path.read_text(encoding="utf-8", errors="replace")
@@ -156,7 +148,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 def s3_server_fixture(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
     """Start moto's server on a free local port for the session and stop it afterwards."""
     _require_s3_modules()
-    port = _free_port()
+    port = free_port()
     endpoint_url = f"http://127.0.0.1:{port}"
     log_path = tmp_path_factory.mktemp("moto-server") / "server.log"
     with log_path.open("wb") as log:

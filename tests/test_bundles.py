@@ -13,6 +13,8 @@ import json
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,17 @@ from mkdocs_platform.bundles.format import (
 )
 from mkdocs_platform.bundles.storage import storage_for
 
-from .conftest import build_site, git, minimal_spec, run_cli, site_files, write_files
+from .conftest import (
+    build_site,
+    free_port,
+    git,
+    make_config,
+    minimal_spec,
+    run_cli,
+    site_files,
+    wait_for_page,
+    write_files,
+)
 from .s3server import s3_bucket_fixture, s3_server_fixture  # noqa: F401
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "example_site" / "services"
@@ -499,6 +511,40 @@ def test_an_empty_bucket_is_a_warning_not_an_error(tmp_path, s3_bucket, caplog):
     )
     assert (site.dir / "apis" / "own" / "index.html").is_file()
     assert f"source 'published': no bundle found at {s3_bucket.url}" in caplog.text
+
+
+def test_serve_shows_a_bundle_published_into_its_folder(tmp_path):
+    folder = tmp_path / "bundles"
+    _write(folder, "pets", _bundle("Pets first", "pets"))
+    config = make_config(
+        tmp_path, {"sources": [{"name": "published", "bundles": "bundles"}], "cache_dir": "cache"}
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "mkdocs"),
+            "serve",
+            "-a",
+            f"127.0.0.1:{port}",
+            "-f",
+            str(config),
+        ],
+        cwd=tmp_path,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/apis/pets/"
+        assert "Pets first" in wait_for_page(url, "Pets first", time.monotonic() + 120)
+        # The service's CI publishes again: the file is replaced whole, as `check` writes it.
+        upload = tmp_path / "upload.json"
+        upload.write_text(json.dumps(_bundle("Pets again", "pets")))
+        upload.replace(folder / f"pets{SUFFIX}")
+        assert "Pets again" in wait_for_page(url, "Pets again", time.monotonic() + 120)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def test_offline_reads_no_bundle_from_object_storage(tmp_path, caplog):

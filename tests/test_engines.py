@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
 
-from .conftest import make_config, minimal_spec, write_files
+from .conftest import free_port, make_config, minimal_spec, wait_for_page, write_files
 
 BIN = Path(sys.executable).parent
 
@@ -52,33 +50,9 @@ def test_config_error_exits_with_mkdocs_message(tmp_path):
     assert "Traceback" not in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:
-        return response.read().decode()
-
-
-def _wait_for(url: str, needle: str, deadline: float) -> str:
-    last = ""
-    while time.monotonic() < deadline:
-        try:
-            last = _fetch(url)
-            if needle in last:
-                return last
-        except OSError:
-            pass
-        time.sleep(0.3)
-    return last
-
-
 def test_serve_rebuilds_when_a_spec_changes(tmp_path):
     config = _portal(tmp_path, "material")
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     server = subprocess.Popen(
         [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}", "-f", str(config)],
@@ -89,12 +63,12 @@ def test_serve_rebuilds_when_a_spec_changes(tmp_path):
     )
     try:
         url = f"http://127.0.0.1:{port}/apis/pets/"
-        assert "Pets" in _wait_for(url, "Pets", time.monotonic() + 120)
+        assert "Pets" in wait_for_page(url, "Pets", time.monotonic() + 120)
         spec_path = tmp_path / "repos/pets/openapi.yaml"
         spec = yaml.safe_load(spec_path.read_text())
         spec["info"]["title"] = "Renamed pets"
         spec_path.write_text(yaml.safe_dump(spec))
-        assert "Renamed pets" in _wait_for(url, "Renamed pets", time.monotonic() + 120)
+        assert "Renamed pets" in wait_for_page(url, "Renamed pets", time.monotonic() + 120)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -209,6 +209,21 @@ def _protocols(fs: Any) -> tuple[str, ...]:
     return (protocol,) if isinstance(protocol, str) else tuple(protocol)
 
 
+def local_folder(location: str | None) -> str | None:
+    """The folder on this machine that holds the bundles `location` names (a glob's fixed
+    part), or None when they are in object storage."""
+    if not location:
+        return None
+    if location.startswith("file://"):
+        location = location.removeprefix("file://")
+    elif "://" in location:
+        return None
+    if not _GLOB.search(location):
+        return location
+    fixed = _GLOB.split(location, maxsplit=1)[0]
+    return fixed.rpartition("/")[0] or ("/" if fixed.startswith("/") else ".")
+
+
 def storage_for(location: str, options: dict[str, Any]) -> Storage:
     """The storage at `location` with fsspec `options`.
 
