@@ -26,7 +26,8 @@ reuses a downloaded `.tgz`, `--unpacked` a folder holding the package's contents
 Each build is `python -m mkdocs build -q` of a generated mkdocs.yml (theme material, plugins
 search and platform) in a process of its own, with this checkout first on PYTHONPATH. Printed:
 the publishing time and bundles written, each build's wall time, exit, pages and APIs (entries
-of scorecards.json and `apis/*/index.html` pages), the ratios bundles/direct, the load average
+of scorecards.json and `apis/*/index.html` pages), HTML size and peak memory (its largest
+process, and its process tree), the ratios bundles/direct, the load average
 at the start and the end, the APIs one portal holds and the other does not, the APIs whose
 score or validity differs between the two, and what went wrong (failed builds, tracebacks,
 warnings, services that published nothing); `--json` also writes every figure to a file.
@@ -367,13 +368,15 @@ def report(figures: dict[str, Any]) -> None:
     if portals:
         print()
         print(
-            f"{'portal':16}  {'seconds':>8}  {'exit':>5}  {'pages':>6}  {'APIs':>5}  {'API pages':>9}"
+            f"{'portal':16}  {'seconds':>8}  {'exit':>5}  {'pages':>6}  {'APIs':>5}  "
+            f"{'API pages':>9}  {'HTML MB':>8}  {'peak MiB':>8}  {'tree MiB':>8}"
         )
         for label, portal in portals.items():
             made = portal.build
             print(
                 f"{label:16}  {made.seconds:8.1f}  {made.exit!s:>5}  {made.pages:6}  "
-                f"{made.apis if made.apis is not None else '-':>5}  {portal.api_pages:9}"
+                f"{made.apis if made.apis is not None else '-':>5}  {portal.api_pages:9}  "
+                f"{made.html_mb:8.1f}  {made.peak_mib:8.0f}  {made.tree_mib:8.0f}"
             )
         direct = portals.get("direct, cold")
         cold, warm = portals.get("bundles, cold"), portals.get("bundles, warm")
