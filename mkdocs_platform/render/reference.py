@@ -220,6 +220,17 @@ class ApiPages:
         return len(self.model_pages) > 1
 
     @cached_property
+    def operation_at(self) -> dict[str, Operation]:
+        """Operation anchor -> the operation, for the pages of one operation each."""
+        return {op.anchor: op for tag in self.tags for op in tag.operations}
+
+    @cached_property
+    def operation_by_id(self) -> dict[str, Operation]:
+        """operationId -> the operation, for the links between responses and operations."""
+        operations = self.api.model.operations if self.api.model else []
+        return {op.operation_id: op for op in operations if op.operation_id}
+
+    @cached_property
     def layout_key(self) -> str:
         """A digest of where every model and operation lives: a page rendered for another
         layout links to pages that no longer hold what it links to."""
@@ -402,9 +413,6 @@ class Reference:
             if model is not None
             else None
         )
-        self._by_operation_id = {
-            op.operation_id: op for op in (model.operations if model else []) if op.operation_id
-        }
         self._examples: dict[tuple[str, str], tuple[str, str]] = {}
         """(language, text) -> (anchor, where) of each example shown on the page."""
 
@@ -427,7 +435,7 @@ class Reference:
         return str(self.links.page(uri, op.anchor))
 
     def op_by_id(self, operation_id: str) -> Operation | None:
-        return self._by_operation_id.get(operation_id)
+        return self.pages.operation_by_id.get(operation_id)
 
     def tag_href(self, slug: str) -> str:
         return str(self.links.page(self.pages.tag_uri(slug)))

@@ -312,6 +312,10 @@ class PortalRenderer:
         self.output = portal.settings.output
         self.apis = {api.id: api for api in portal.apis}
         self.api_pages = {api.id: self._plan_pages(api) for api in portal.apis}
+        # Worked out once per API, not once per page (an API may have thousands), again
+        # only when a page has added findings: (number of findings, what was worked out).
+        self._api_keys: dict[str, tuple[int, str]] = {}
+        self._shown: dict[str, tuple[int, list[Finding]]] = {}
 
     def _plan_pages(self, api: ApiEntry) -> ApiPages:
         try:
@@ -516,7 +520,7 @@ class PortalRenderer:
         done = self._rendered.pop(plan.src_uri, None)
         if done is not None:
             return done
-        # The key hashes the API's findings: made once per page.
+        # Made once, for looking up the page and for keeping it.
         key = self._page_key(plan)
         kept = self._kept(key, links)
         if kept is not None:
@@ -550,23 +554,38 @@ class PortalRenderer:
         api = self.apis.get(plan.api_id or "")
         if api is None or api.cache_key is None:
             return None
+        return content_key(PAGE_STAGE, self._api_key(api), plan)
+
+    def _api_key(self, api: ApiEntry) -> str:
+        """What every page of `api` is made from, besides its plan."""
+        kept = self._api_keys.get(api.id)
+        if kept is not None and kept[0] == len(api.findings):
+            return kept[1]
         settings = self.portal.settings
         # The findings as they are now: planning may have added some since scoring. The
         # layout too: links given by page and anchor still resolve after a model or an
         # operation moved to another page, to the page that no longer holds it.
         # The history too: an unchanged spec still gets a new point on its trend every build.
-        return content_key(
+        key = content_key(
             PAGE_STAGE,
             api.cache_key,
             api.findings,
             api.history,
             api.changes,
             settings.history.path is not None,
-            plan,
             settings.output,
             settings.pages,
             self.api_pages[api.id].layout_key,
         )
+        self._api_keys[api.id] = (len(api.findings), key)
+        return key
+
+    def _shown_findings(self, api: ApiEntry) -> list[Finding]:
+        kept = self._shown.get(api.id)
+        if kept is None or kept[0] != len(api.findings):
+            kept = (len(api.findings), shown_findings(api))
+            self._shown[api.id] = kept
+        return kept[1]
 
     def _failed_page(self, plan: PagePlan, exc: Exception) -> RenderedPage:
         api = self.apis.get(plan.api_id or "")
@@ -626,7 +645,7 @@ class PortalRenderer:
                 model=api.model,
                 layout=layout,
                 ref=reference,
-                findings=shown_findings(api),
+                findings=self._shown_findings(api),
                 view_url=reference.view_url,
             )
             if plan.kind == "tag":
@@ -636,9 +655,7 @@ class PortalRenderer:
             elif plan.kind == "changes":
                 context["changelog"] = trends.changelog(api)
             elif plan.kind == "operation":
-                context["op"] = next(
-                    op for t in layout.tags for op in t.operations if op.anchor == plan.key
-                )
+                context["op"] = layout.operation_at[plan.key or ""]
         if plan.kind == "sdk":
             html = str(context["ref"].sdk_page(plan.key, toc))
         else:
