@@ -10,7 +10,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -195,10 +196,30 @@ def wait_for_page(url: str, needle: str, deadline: float) -> str:
     while time.monotonic() < deadline:
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
-                last = response.read().decode()
+                body: bytes = response.read()
+            last = body.decode()
             if needle in last:
                 return last
         except OSError:
             pass
         time.sleep(0.3)
     return last
+
+
+@contextmanager
+def serving(config: Path, cwd: Path) -> Iterator[str]:
+    """`mkdocs serve` of `config` in a process of its own; its base URL, until the block ends."""
+    port = free_port()
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    server = subprocess.Popen(
+        [str(mkdocs), "serve", "-a", f"127.0.0.1:{port}", "-f", str(config)],
+        cwd=cwd,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -13,8 +13,6 @@ import json
 import logging
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -35,11 +33,11 @@ from mkdocs_platform.bundles.storage import storage_for
 
 from .conftest import (
     build_site,
-    free_port,
     git,
     make_config,
     minimal_spec,
     run_cli,
+    serving,
     site_files,
     wait_for_page,
     write_files,
@@ -519,32 +517,14 @@ def test_serve_shows_a_bundle_published_into_its_folder(tmp_path):
     config = make_config(
         tmp_path, {"sources": [{"name": "published", "bundles": "bundles"}], "cache_dir": "cache"}
     )
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "mkdocs"),
-            "serve",
-            "-a",
-            f"127.0.0.1:{port}",
-            "-f",
-            str(config),
-        ],
-        cwd=tmp_path,
-        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/apis/pets/"
+    with serving(config, tmp_path) as base:
+        url = f"{base}/apis/pets/"
         assert "Pets first" in wait_for_page(url, "Pets first", time.monotonic() + 120)
         # The service's CI publishes again: the file is replaced whole, as `check` writes it.
         upload = tmp_path / "upload.json"
         upload.write_text(json.dumps(_bundle("Pets again", "pets")))
         upload.replace(folder / f"pets{SUFFIX}")
         assert "Pets again" in wait_for_page(url, "Pets again", time.monotonic() + 120)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_offline_reads_no_bundle_from_object_storage(tmp_path, caplog):

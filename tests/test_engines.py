@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from .conftest import free_port, make_config, minimal_spec, wait_for_page, write_files
+from .conftest import make_config, minimal_spec, serving, wait_for_page, write_files
 
 BIN = Path(sys.executable).parent
 
@@ -52,23 +52,11 @@ def test_config_error_exits_with_mkdocs_message(tmp_path):
 
 def test_serve_rebuilds_when_a_spec_changes(tmp_path):
     config = _portal(tmp_path, "material")
-    port = free_port()
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    server = subprocess.Popen(
-        [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}", "-f", str(config)],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        url = f"http://127.0.0.1:{port}/apis/pets/"
+    with serving(config, tmp_path) as base:
+        url = f"{base}/apis/pets/"
         assert "Pets" in wait_for_page(url, "Pets", time.monotonic() + 120)
         spec_path = tmp_path / "repos/pets/openapi.yaml"
         spec = yaml.safe_load(spec_path.read_text())
         spec["info"]["title"] = "Renamed pets"
         spec_path.write_text(yaml.safe_dump(spec))
         assert "Renamed pets" in wait_for_page(url, "Renamed pets", time.monotonic() + 120)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
