@@ -66,12 +66,10 @@ class _Member:
     """A bundle of a group, as read from `path` of the storage."""
 
     where: str
-    path: str
+    stored: StoredBundle
     bundle: Bundle
     light: bool = False
     """Whether it came from the cache without its files (enough while its folder exists)."""
-    modified: float | None = None
-    """When the storage says it was written."""
 
 
 def _light(bundle: Bundle) -> Bundle:
@@ -88,18 +86,18 @@ def _read_member(
     Raises:
         StorageError, BundleError: when it cannot be read or used.
     """
-    path, stamp = stored.path, stored.stamp
-    where = storage.display(path)
+    where = storage.display(stored.path)
+    stamp = stored.stamp
     key = content_key(STAGE, where, stamp, limit) if store is not None and stamp else None
     if key is not None and store is not None:
         kept = store.get(STAGE, key)
         if isinstance(kept, Bundle):
             log.debug("bundle %s: unchanged since it was read, not read again", where)
-            return _Member(where, path, kept, light=True, modified=stored.modified)
-    bundle = parse_bundle(storage.read(path, limit))
+            return _Member(where, stored, kept, light=True)
+    bundle = parse_bundle(storage.read(stored.path, limit))
     if key is not None and store is not None:
         store.put(STAGE, key, _light(bundle))
-    return _Member(where, path, bundle, modified=stored.modified)
+    return _Member(where, stored, bundle)
 
 
 def read_bundles(
@@ -163,7 +161,8 @@ def _newest_of_each_source(members: list[_Member], findings: list[Finding]) -> l
     for member in members:
         source = member.bundle.source
         written = commits.setdefault(source.name, {})
-        when = member.modified if member.modified is not None else float("-inf")
+        modified = member.stored.modified
+        when = modified if modified is not None else float("-inf")
         written[source.commit] = max(written.get(source.commit, when), when)
     newest = {
         name: max(written, key=lambda commit: written[commit]) for name, written in commits.items()
@@ -206,7 +205,7 @@ def _whole(
             whole.append(member)
             continue
         try:
-            bundle = parse_bundle(storage.read(member.path, limit))
+            bundle = parse_bundle(storage.read(member.stored.path, limit))
         except (StorageError, BundleError) as exc:
             findings.append(bundle_finding(member.where, str(exc)))
             continue

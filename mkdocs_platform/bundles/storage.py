@@ -218,9 +218,12 @@ def local_folder(location: str | None) -> str | None:
         location = location.removeprefix("file://")
     elif "://" in location:
         return None
-    if not _GLOB.search(location):
-        return location
-    fixed = _GLOB.split(location, maxsplit=1)[0]
+    return _glob_folder(location) if _GLOB.search(location) else location
+
+
+def _glob_folder(pattern: str) -> str:
+    """The folder every path the glob `pattern` matches lies under: its fixed part."""
+    fixed = _GLOB.split(pattern, maxsplit=1)[0]
     return fixed.rpartition("/")[0] or ("/" if fixed.startswith("/") else ".")
 
 
@@ -250,8 +253,7 @@ def storage_for(location: str, options: dict[str, Any]) -> Storage:
     except Exception as exc:  # noqa: BLE001 - each fsspec backend raises its own errors
         raise StorageError(f"{location}: {_reason(exc)}") from None
     if _GLOB.search(path):
-        fixed = _GLOB.split(path, maxsplit=1)[0].rsplit("/", 1)[0]
-        return Storage(location=location, fs=fs, root=fixed, pattern=path)
+        return Storage(location=location, fs=fs, root=_glob_folder(path), pattern=path)
     return Storage(location=location, fs=fs, root=str(path))
 
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
 import orjson
 from markupsafe import Markup, escape
@@ -46,6 +46,7 @@ PageKind = Literal[
 ]
 
 log = get_plugin_logger(__name__)
+T = TypeVar("T")
 
 CSS_NAME = "platform.css"
 JS_NAME = "platform.js"
@@ -558,15 +559,15 @@ class PortalRenderer:
 
     def _api_key(self, api: ApiEntry) -> str:
         """What every page of `api` is made from, besides its plan."""
-        kept = self._api_keys.get(api.id)
-        if kept is not None and kept[0] == len(api.findings):
-            return kept[1]
+        return _once_per_api(self._api_keys, api, self._make_api_key)
+
+    def _make_api_key(self, api: ApiEntry) -> str:
         settings = self.portal.settings
         # The findings as they are now: planning may have added some since scoring. The
         # layout too: links given by page and anchor still resolve after a model or an
         # operation moved to another page, to the page that no longer holds it.
         # The history too: an unchanged spec still gets a new point on its trend every build.
-        key = content_key(
+        return content_key(
             PAGE_STAGE,
             api.cache_key,
             api.findings,
@@ -577,15 +578,6 @@ class PortalRenderer:
             settings.pages,
             self.api_pages[api.id].layout_key,
         )
-        self._api_keys[api.id] = (len(api.findings), key)
-        return key
-
-    def _shown_findings(self, api: ApiEntry) -> list[Finding]:
-        kept = self._shown.get(api.id)
-        if kept is None or kept[0] != len(api.findings):
-            kept = (len(api.findings), shown_findings(api))
-            self._shown[api.id] = kept
-        return kept[1]
 
     def _failed_page(self, plan: PagePlan, exc: Exception) -> RenderedPage:
         api = self.apis.get(plan.api_id or "")
@@ -645,7 +637,7 @@ class PortalRenderer:
                 model=api.model,
                 layout=layout,
                 ref=reference,
-                findings=self._shown_findings(api),
+                findings=_once_per_api(self._shown, api, shown_findings),
                 view_url=reference.view_url,
             )
             if plan.kind == "tag":
@@ -662,6 +654,17 @@ class PortalRenderer:
             html = ENV.get_template(template).render(context)
         html = without_layout_whitespace(html)
         return RenderedPage(html=Markup(html), toc=toc.entries, title=plain_title(plan.title))  # noqa: S704 - autoescaped template
+
+
+def _once_per_api(
+    kept: dict[str, tuple[int, T]], api: ApiEntry, make: Callable[[ApiEntry], T]
+) -> T:
+    """`make(api)`, kept in `kept` until the API's findings grow."""
+    entry = kept.get(api.id)
+    if entry is None or entry[0] != len(api.findings):
+        entry = (len(api.findings), make(api))
+        kept[api.id] = entry
+    return entry[1]
 
 
 def _document_bytes(api: ApiEntry) -> bytes:
